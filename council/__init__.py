@@ -1,0 +1,1 @@
+"""The council's domain layer: services shared by the actions and the gateway."""

@@ -1,0 +1,72 @@
+"""Settings for every 3.11 process, read once from the environment.
+
+One settings object for the gateway, the action server and the tools. Outside
+development the settings refuse the development secrets, so a council cannot go
+live with them by accident.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_SECRET = "development-only-secret-change-me"
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Configuration from environment variables (and ``.env`` if present)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+
+    gateway_host: str = "127.0.0.1"
+    gateway_port: int = 8000
+    public_base_url: str = ""
+
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str = DEVELOPMENT_SECRET
+    gateway_rasa_secret: str = DEVELOPMENT_SECRET
+    rasa_timeout_seconds: float = 30.0
+    action_server_url: str = "http://127.0.0.1:5055"
+
+    database_url: str = f"sqlite+aiosqlite:///{ROOT / 'var' / 'council.db'}"
+    redis_url: str = ""
+
+    knowledge_index_dir: Path = ROOT / "var" / "knowledge-index"
+    embedding_model_path: Path | None = None
+
+    max_message_chars: int = 2000
+
+    @model_validator(mode="after")
+    def refuse_development_secrets_in_production(self) -> "Settings":
+        if self.environment != "production":
+            return self
+
+        for name in ("rasa_token", "gateway_rasa_secret"):
+            if getattr(self, name) == DEVELOPMENT_SECRET:
+                raise ValueError(
+                    f"{name.upper()} still has the development value; set a long "
+                    "random secret before running in production."
+                )
+        return self
+
+    @property
+    def async_database_url(self) -> str:
+        """The database URL with an asyncio driver, whatever form was given."""
+        url = self.database_url
+        if url.startswith("postgresql://") or url.startswith("postgres://"):
+            return "postgresql+psycopg://" + url.split("://", 1)[1]
+        if url.startswith("sqlite:///"):
+            return "sqlite+aiosqlite:///" + url.removeprefix("sqlite:///")
+        return url
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process's settings, read from the environment once."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""The webchat gateway: the single front door for residents, agents and channels."""

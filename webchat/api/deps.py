@@ -1,0 +1,30 @@
+"""Access to the gateway's long-lived services from routes."""
+
+from dataclasses import dataclass
+
+import httpx
+from fastapi import Request
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from council.settings import Settings
+from knowledge.search import KnowledgeSearch
+from webchat.conversations import ConversationService
+from webchat.rasa_client import RasaClient
+from webchat.state import SharedState
+
+
+@dataclass
+class Services:
+    """Everything the gateway builds once at start and closes at stop."""
+
+    settings: Settings
+    engine: AsyncEngine
+    http: httpx.AsyncClient
+    state: SharedState
+    rasa: RasaClient
+    conversations: ConversationService
+    knowledge: KnowledgeSearch
+
+
+def services(request: Request) -> Services:
+    return request.app.state.services  # type: ignore[no-any-return]

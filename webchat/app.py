@@ -1,0 +1,92 @@
+"""The gateway application: build the services once, mount the routes."""
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import AsyncIterator
+
+import httpx
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+
+from council.database import create_engine, create_tables
+from council.settings import Settings, get_settings
+from knowledge.search import KnowledgeSearch
+from webchat import errors, state, websocket
+from webchat.api import conversations, health, knowledge
+from webchat.api.deps import Services
+from webchat.conversation_log import ConversationLog
+from webchat.conversations import ConversationService
+from webchat.rasa_client import RasaClient
+
+logger = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Return the gateway; services start with the application's lifespan."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services = await _start_services(settings)
+        app.state.services = services
+        logger.info(
+            "Gateway ready on %s:%d", settings.gateway_host, settings.gateway_port
+        )
+        try:
+            yield
+        finally:
+            await _stop_services(services)
+
+    app = FastAPI(title="Council webchat gateway", lifespan=lifespan)
+    errors.install_handlers(app)
+    app.include_router(health.router)
+    app.include_router(conversations.router)
+    app.include_router(knowledge.router)
+    app.include_router(websocket.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    async def demo_page() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    return app
+
+
+async def _start_services(settings: Settings) -> Services:
+    engine = create_engine(settings.async_database_url)
+    await create_tables(engine)
+
+    shared = state.build(settings.redis_url)
+    await shared.fanout.start()
+
+    http = httpx.AsyncClient(timeout=settings.rasa_timeout_seconds)
+    rasa = RasaClient(
+        base_url=settings.rasa_url,
+        secret=settings.gateway_rasa_secret.encode("utf-8"),
+        token=settings.rasa_token,
+        http=http,
+    )
+    search = await run_in_threadpool(
+        KnowledgeSearch.open,
+        settings.knowledge_index_dir,
+        settings.embedding_model_path,
+    )
+    log = ConversationLog(engine)
+    service = ConversationService(
+        log=log, state=shared, rasa=rasa, max_message_chars=settings.max_message_chars
+    )
+    return Services(settings, engine, http, shared, rasa, service, search)
+
+
+async def _stop_services(services: Services) -> None:
+    await services.state.fanout.stop()
+    if services.state.redis is not None:
+        await services.state.redis.aclose()
+    await services.http.aclose()
+    await services.engine.dispose()
+    logger.info("Gateway stopped")

@@ -1,0 +1,200 @@
+"""The gateway's conversation service: accept, log, hand to the assistant, fan out.
+
+Transport layers (the websocket and the REST API) call this and nothing else. A
+resident message is first stored with its sequence number and the sender's own
+message id (so a repeat is answered with the same acknowledgement and not
+processed twice), then handed to the assistant one turn at a time per conversation.
+"""
+
+import logging
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from webchat.conversation_log import ConversationLog, DuplicateMessageError, Event
+from webchat.errors import (
+    EmptyMessageError,
+    MessageTooLongError,
+    UnknownConversationError,
+    UnofferedButtonError,
+)
+from webchat.rasa_client import RasaClient, RasaUnavailableError
+from webchat.replies import bot_events_from_rasa
+from webchat.state import SharedState
+
+logger = logging.getLogger(__name__)
+
+ASSISTANT_UNAVAILABLE = (
+    "Sorry, the assistant is not available just now. Your message has been kept. "
+    "Please try again in a minute."
+)
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A resident message now in the log; ``new`` is False for a repeat."""
+
+    event: Event
+    new: bool
+
+
+@dataclass
+class ConversationService:
+    log: ConversationLog
+    state: SharedState
+    rasa: RasaClient
+    max_message_chars: int
+
+    async def start(self) -> str:
+        return await self.log.create()
+
+    async def require(self, conversation_id: str) -> None:
+        if not await self.log.exists(conversation_id):
+            raise UnknownConversationError(conversation_id)
+
+    async def accept_text(
+        self, conversation_id: str, client_message_id: str | None, text: str
+    ) -> Accepted:
+        """Validate and store a typed message. Raises a ``GatewayError`` if bad."""
+        cleaned = clean_text(text)
+        if not cleaned:
+            raise EmptyMessageError()
+        if len(cleaned) > self.max_message_chars:
+            raise MessageTooLongError(self.max_message_chars, len(cleaned))
+
+        body = {"text": cleaned}
+        return await self._accept(conversation_id, client_message_id, body)
+
+    async def accept_button(
+        self, conversation_id: str, client_message_id: str | None, payload: str
+    ) -> Accepted:
+        """Store a button press, if the assistant offered that button last."""
+        offered = await self._offered_buttons(conversation_id)
+        title = offered.get(payload)
+        if title is None:
+            raise UnofferedButtonError(payload[:64])
+
+        body = {"text": title, "payload": payload}
+        return await self._accept(conversation_id, client_message_id, body)
+
+    async def answer(self, accepted: Accepted) -> list[Event]:
+        """Run the assistant's turn for an accepted message; return its events.
+
+        Turns run one at a time per conversation, in the order messages were
+        accepted. A repeat gets the events that followed the original.
+        """
+        event = accepted.event
+        if not accepted.new:
+            return await self._replies_to(event)
+
+        async with self.state.locks.hold(event.conversation_id):
+            payload = event.body.get("payload")
+            try:
+                messages = await self.rasa.send(
+                    event.conversation_id,
+                    payload or event.body["text"],
+                    kind="button" if payload else "text",
+                    message_id=f"{event.conversation_id}:{event.seq}",
+                    metadata={"conversation_id": event.conversation_id},
+                )
+            except RasaUnavailableError as error:
+                logger.warning(
+                    "Assistant unavailable for conversation %s: %s; told the "
+                    "resident, their message is kept",
+                    event.conversation_id,
+                    error,
+                )
+                return [await self._append("system", {"text": ASSISTANT_UNAVAILABLE},
+                                           event.conversation_id, reply_to=event.seq)]
+
+            replies = []
+            for body in bot_events_from_rasa(messages):
+                replies.append(
+                    await self._append("bot", body, event.conversation_id,
+                                       reply_to=event.seq)
+                )
+            return replies
+
+    async def history(self, conversation_id: str, after: int = 0) -> list[Event]:
+        return await self.log.events_after(conversation_id, after)
+
+    async def _accept(
+        self, conversation_id: str, client_message_id: str | None, body: dict[str, Any]
+    ) -> Accepted:
+        await self.require(conversation_id)
+
+        if client_message_id:
+            earlier = await self.log.find_client_message(
+                conversation_id, client_message_id
+            )
+            if earlier is not None:
+                return Accepted(earlier, new=False)
+
+        try:
+            event = await self._append(
+                "resident", body, conversation_id, client_message_id=client_message_id
+            )
+        except DuplicateMessageError:
+            earlier = await self.log.find_client_message(
+                conversation_id, client_message_id or ""
+            )
+            assert earlier is not None
+            return Accepted(earlier, new=False)
+        return Accepted(event, new=True)
+
+    async def _append(
+        self,
+        author: str,
+        body: dict[str, Any],
+        conversation_id: str,
+        *,
+        client_message_id: str | None = None,
+        reply_to: int | None = None,
+    ) -> Event:
+        if reply_to is not None:
+            body = {**body, "reply_to": reply_to}
+
+        seq = await self.state.sequences.next(
+            conversation_id, lambda: self.log.last_seq(conversation_id)
+        )
+        event = Event(
+            conversation_id=conversation_id,
+            seq=seq,
+            author=author,
+            kind="message",
+            body=body,
+            client_message_id=client_message_id,
+        )
+        await self.log.append(event)
+        await self.state.fanout.publish(
+            conversation_id, {"type": "event", "event": event.as_frame()}
+        )
+        logger.debug("Conversation %s event %d by %s", conversation_id, seq, author)
+        return event
+
+    async def _replies_to(self, event: Event) -> list[Event]:
+        later = await self.log.events_after(event.conversation_id, event.seq)
+        return [e for e in later if e.body.get("reply_to") == event.seq]
+
+    async def _offered_buttons(self, conversation_id: str) -> dict[str, str]:
+        """Payload -> title for the buttons in the assistant's latest turn."""
+        events = await self.log.events_after(conversation_id, 0)
+        for event in reversed(events):
+            if event.author == "resident":
+                return {}
+            if event.author == "bot" and event.body.get("buttons"):
+                return {
+                    button["payload"]: button["title"]
+                    for button in event.body["buttons"]
+                }
+        return {}
+
+
+def clean_text(text: str) -> str:
+    """Normalise Unicode (NFC), drop invisible format characters, trim spaces."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(
+        char for char in text
+        if unicodedata.category(char) != "Cf" and (char.isprintable() or char in "\n\t")
+    )
+    return text.strip()

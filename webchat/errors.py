@@ -1,0 +1,89 @@
+"""The gateway's errors and the one JSON shape every error takes.
+
+Routes and the websocket raise these; :func:`install_handlers` maps them to HTTP
+responses in one place. Clients get the plain ``public_message``; details go to the
+log.
+"""
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from council.errors import CouncilError
+
+logger = logging.getLogger(__name__)
+
+
+class GatewayError(CouncilError):
+    """Base of the gateway's own errors; ``status`` is the HTTP status."""
+
+    status = 400
+
+
+class EmptyMessageError(GatewayError):
+    code = "empty_message"
+    public_message = "Your message is empty. Please type a question or a request."
+
+
+class MessageTooLongError(GatewayError):
+    code = "message_too_long"
+    status = 413
+
+    def __init__(self, limit: int, length: int):
+        super().__init__(
+            f"message of {length} characters over the limit of {limit}",
+            public_message=(
+                f"Your message is too long. Please keep it under {limit:,} "
+                "characters, or split it into shorter messages."
+            ),
+        )
+        self.limit = limit
+        self.length = length
+
+
+class UnknownConversationError(GatewayError):
+    code = "unknown_conversation"
+    status = 404
+    public_message = "That conversation does not exist. Please start a new chat."
+
+
+class UnofferedButtonError(GatewayError):
+    code = "unoffered_button"
+    public_message = "That option is no longer available. Please type your reply."
+
+
+class BadFrameError(GatewayError):
+    code = "bad_frame"
+    public_message = "The chat could not read that message. Please try again."
+
+
+def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
+    """The one error shape, for HTTP bodies and websocket frames alike."""
+    return {"error": {"code": code, "message": message}}
+
+
+def install_handlers(app: FastAPI) -> None:
+    """Map the project's errors and request validation errors to JSON."""
+
+    @app.exception_handler(CouncilError)
+    async def council_error(request: Request, error: CouncilError) -> JSONResponse:
+        status = getattr(error, "status", 400)
+        logger.info("Refused %s %s: %s", request.method, request.url.path, error.code)
+        return JSONResponse(
+            error_body(error.code, error.public_message), status_code=status
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(
+        request: Request, error: RequestValidationError
+    ) -> JSONResponse:
+        fields = ", ".join(
+            ".".join(str(part) for part in item["loc"][1:]) or "body"
+            for item in error.errors()
+        )
+        return JSONResponse(
+            error_body("invalid_request", f"Check these fields: {fields}."),
+            status_code=422,
+        )

@@ -1,0 +1,79 @@
+"""Signed HTTP calls from the gateway to the Rasa server's gateway channel."""
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from bot import signing
+
+logger = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/webhooks/gateway/webhook"
+
+
+class RasaUnavailableError(Exception):
+    """Rasa did not answer, or answered with an error."""
+
+
+@dataclass
+class RasaClient:
+    """Sends resident messages to Rasa and returns what the assistant said."""
+
+    base_url: str
+    secret: bytes
+    token: str
+    http: httpx.AsyncClient
+
+    async def send(
+        self,
+        conversation_id: str,
+        text: str,
+        *,
+        kind: str = "text",
+        message_id: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Post one message; return Rasa's collected bot messages in order.
+
+        Raises :class:`RasaUnavailableError` when Rasa cannot be reached or
+        refuses the message; the caller keeps the resident's message either way.
+        """
+        body = json.dumps(
+            {
+                "sender": conversation_id,
+                "text": text,
+                "kind": kind,
+                "message_id": message_id,
+                "metadata": metadata or {},
+            }
+        ).encode("utf-8")
+        headers = {
+            "Content-Type": "application/json",
+            signing.HEADER: signing.sign(self.secret, body),
+        }
+
+        logger.debug("Sending message %s to Rasa", message_id)
+        try:
+            response = await self.http.post(
+                self.base_url + WEBHOOK_PATH, content=body, headers=headers
+            )
+        except httpx.HTTPError as error:
+            raise RasaUnavailableError(f"Rasa unreachable: {error!r}") from error
+
+        if response.status_code != 200:
+            raise RasaUnavailableError(f"Rasa answered {response.status_code}")
+
+        messages = response.json()
+        logger.debug("Rasa returned %d messages for %s", len(messages), message_id)
+        return list(messages)
+
+    async def status(self) -> dict[str, Any]:
+        """Rasa's ``/status``: which model is loaded. Raises on any failure."""
+        response = await self.http.get(
+            self.base_url + "/status", params={"token": self.token}, timeout=5.0
+        )
+        response.raise_for_status()
+        return dict(response.json())

@@ -1,0 +1,113 @@
+"""Delivering a conversation's new events to every connection that shows it.
+
+Each connection gets a bounded queue. A connection that stops reading fills its
+queue and is marked overflowed; the websocket layer then closes it and the client
+resumes from the last sequence it saw, so memory never grows without bound and
+nothing is lost.
+"""
+
+import asyncio
+import json
+import logging
+from collections import defaultdict
+from typing import Any, Protocol
+
+from redis.asyncio import Redis
+
+logger = logging.getLogger(__name__)
+
+QUEUE_SIZE = 256
+CHANNEL_PREFIX = "council:conversation-events:"
+
+
+class Subscription:
+    """One connection's queue of frames for one conversation."""
+
+    def __init__(self, conversation_id: str, size: int = QUEUE_SIZE) -> None:
+        self.conversation_id = conversation_id
+        self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=size)
+        self.overflowed = asyncio.Event()
+
+    def offer(self, frame: dict[str, Any]) -> None:
+        try:
+            self.queue.put_nowait(frame)
+        except asyncio.QueueFull:
+            logger.warning(
+                "Dropping a slow connection on conversation %s: its queue is full; "
+                "the client will resume from its last sequence number",
+                self.conversation_id,
+            )
+            self.overflowed.set()
+
+
+class Fanout(Protocol):
+    def subscribe(self, conversation_id: str) -> Subscription: ...
+
+    def unsubscribe(self, subscription: Subscription) -> None: ...
+
+    async def publish(self, conversation_id: str, frame: dict[str, Any]) -> None: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+class LocalFanout:
+    """Delivers to connections in this process only."""
+
+    def __init__(self) -> None:
+        self._subscriptions: defaultdict[str, set[Subscription]] = defaultdict(set)
+
+    def subscribe(self, conversation_id: str) -> Subscription:
+        subscription = Subscription(conversation_id)
+        self._subscriptions[conversation_id].add(subscription)
+        return subscription
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        subscribers = self._subscriptions.get(subscription.conversation_id)
+        if subscribers is None:
+            return
+        subscribers.discard(subscription)
+        if not subscribers:
+            del self._subscriptions[subscription.conversation_id]
+
+    async def publish(self, conversation_id: str, frame: dict[str, Any]) -> None:
+        self.deliver(conversation_id, frame)
+
+    def deliver(self, conversation_id: str, frame: dict[str, Any]) -> None:
+        for subscription in list(self._subscriptions.get(conversation_id, ())):
+            subscription.offer(frame)
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+
+class RedisFanout(LocalFanout):
+    """Publishes through Redis so connections on every worker receive events."""
+
+    def __init__(self, redis: Redis) -> None:
+        super().__init__()
+        self._redis = redis
+        self._listener: asyncio.Task[None] | None = None
+
+    async def publish(self, conversation_id: str, frame: dict[str, Any]) -> None:
+        await self._redis.publish(CHANNEL_PREFIX + conversation_id, json.dumps(frame))
+
+    async def start(self) -> None:
+        pubsub = self._redis.pubsub()
+        await pubsub.psubscribe(CHANNEL_PREFIX + "*")
+        self._listener = asyncio.create_task(self._listen(pubsub))
+
+    async def stop(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+
+    async def _listen(self, pubsub: Any) -> None:
+        async for message in pubsub.listen():
+            if message.get("type") != "pmessage":
+                continue
+            conversation_id = message["channel"].removeprefix(CHANNEL_PREFIX)
+            self.deliver(conversation_id, json.loads(message["data"]))

@@ -1,0 +1,181 @@
+"""The residents' websocket: reliable, ordered delivery of one conversation.
+
+Protocol (docs/protocol.md): the client connects to
+``/ws/conversations/{id}?after=N`` with the last sequence number it has seen; the
+server replays every later event, then streams new ones. Each message the client
+sends carries its own ``client_message_id``; the server answers with an ``ack``
+naming the sequence number it was stored under (the same one for a repeat).
+"""
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocketState
+
+from council.errors import CouncilError
+from webchat.api.deps import Services
+from webchat.conversations import Accepted
+from webchat.errors import BadFrameError, error_body
+
+logger = logging.getLogger(__name__)
+
+router = APIRouter()
+
+# Close codes in the private range (RFC 6455 section 7.4.2).
+CLOSE_UNKNOWN_CONVERSATION = 4404
+CLOSE_TOO_SLOW = 4408
+
+
+@router.websocket("/ws/conversations/{conversation_id}")
+async def conversation_socket(
+    websocket: WebSocket, conversation_id: str, after: int = 0
+) -> None:
+    deps: Services = websocket.app.state.services
+    if not await deps.conversations.log.exists(conversation_id):
+        await websocket.close(code=CLOSE_UNKNOWN_CONVERSATION)
+        return
+
+    await websocket.accept()
+    subscription = deps.state.fanout.subscribe(conversation_id)
+    sender = asyncio.create_task(_send_events(websocket, deps, subscription, after))
+    turns: set[asyncio.Task[None]] = set()
+    logger.debug("Websocket opened on conversation %s after %d", conversation_id, after)
+
+    try:
+        while not sender.done():
+            raw = await websocket.receive_text()
+            turn = await _handle_frame(websocket, deps, conversation_id, raw)
+            if turn is not None:
+                turns.add(turn)
+                turn.add_done_callback(turns.discard)
+    except WebSocketDisconnect:
+        logger.debug("Websocket closed on conversation %s", conversation_id)
+    finally:
+        deps.state.fanout.unsubscribe(subscription)
+        sender.cancel()
+
+
+async def _handle_frame(
+    websocket: WebSocket, deps: Services, conversation_id: str, raw: str
+) -> asyncio.Task[None] | None:
+    """Accept one client frame; return the assistant's turn running for it."""
+    client_message_id = None
+    try:
+        frame = _parse(raw)
+        client_message_id = frame.get("client_message_id")
+        accepted = await _accept(deps, conversation_id, frame)
+    except CouncilError as error:
+        await _send(
+            websocket,
+            {
+                "type": "error",
+                "client_message_id": client_message_id,
+                **error_body(error.code, error.public_message),
+            },
+        )
+        return None
+
+    await _send(
+        websocket,
+        {
+            "type": "ack",
+            "client_message_id": accepted.event.client_message_id,
+            "seq": accepted.event.seq,
+        },
+    )
+    if not accepted.new:
+        return None
+
+    # Replies reach this socket (and every other one on the conversation) through
+    # the fan-out, so the turn runs on its own and the socket keeps reading.
+    return asyncio.create_task(_answer(deps, accepted))
+
+
+async def _answer(deps: Services, accepted: Accepted) -> None:
+    try:
+        await deps.conversations.answer(accepted)
+    except Exception:
+        logger.exception(
+            "Assistant turn failed on conversation %s",
+            accepted.event.conversation_id,
+        )
+
+
+async def _accept(deps: Services, conversation_id: str, frame: dict[str, Any]) -> Accepted:
+    client_message_id = frame.get("client_message_id")
+    if client_message_id is not None and (
+        not isinstance(client_message_id, str) or len(client_message_id) > 64
+    ):
+        raise BadFrameError("client_message_id must be a string of up to 64 chars")
+
+    if frame.get("type") == "message":
+        text = frame.get("text")
+        if not isinstance(text, str):
+            raise BadFrameError("message frame without text")
+        return await deps.conversations.accept_text(conversation_id, client_message_id, text)
+
+    if frame.get("type") == "button":
+        payload = frame.get("payload")
+        if not isinstance(payload, str):
+            raise BadFrameError("button frame without payload")
+        return await deps.conversations.accept_button(
+            conversation_id, client_message_id, payload
+        )
+
+    raise BadFrameError(f"unknown frame type {str(frame.get('type'))[:32]!r}")
+
+
+def _parse(raw: str) -> dict[str, Any]:
+    try:
+        frame = json.loads(raw)
+    except json.JSONDecodeError:
+        raise BadFrameError("frame is not JSON") from None
+    if not isinstance(frame, dict):
+        raise BadFrameError("frame is not a JSON object")
+    return frame
+
+
+async def _send_events(
+    websocket: WebSocket, deps: Services, subscription: Any, after: int
+) -> None:
+    """Replay the log after ``after``, then stream live events, each seq once."""
+    last_sent = after
+    for event in await deps.conversations.history(subscription.conversation_id, after):
+        await _send(websocket, {"type": "event", "event": event.as_frame()})
+        last_sent = event.seq
+
+    while True:
+        getter = asyncio.create_task(subscription.queue.get())
+        overflow = asyncio.create_task(subscription.overflowed.wait())
+        done, _ = await asyncio.wait(
+            {getter, overflow}, return_when=asyncio.FIRST_COMPLETED
+        )
+        if overflow in done:
+            getter.cancel()
+            await websocket.close(code=CLOSE_TOO_SLOW)
+            return
+        overflow.cancel()
+
+        frame = getter.result()
+        seq = frame["event"]["seq"]
+        if seq <= last_sent:
+            continue
+
+        # An event published while the replay ran may skip ahead; fill the gap
+        # from the log so the client always sees every number in order.
+        if seq > last_sent + 1:
+            for event in await deps.conversations.history(
+                subscription.conversation_id, last_sent
+            ):
+                if event.seq < seq:
+                    await _send(websocket, {"type": "event", "event": event.as_frame()})
+        await _send(websocket, frame)
+        last_sent = seq
+
+
+async def _send(websocket: WebSocket, frame: dict[str, Any]) -> None:
+    if websocket.application_state == WebSocketState.CONNECTED:
+        await websocket.send_text(json.dumps(frame))
