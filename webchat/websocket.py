@@ -34,11 +34,14 @@ async def conversation_socket(
     websocket: WebSocket, conversation_id: str, after: int = 0
 ) -> None:
     deps: Services = websocket.app.state.services
+
+    # Accept first: a close before the handshake reaches the browser as a bare
+    # 403, and the widget needs the code to know it should start a new chat.
+    await websocket.accept()
     if not await deps.conversations.log.exists(conversation_id):
         await websocket.close(code=CLOSE_UNKNOWN_CONVERSATION)
         return
 
-    await websocket.accept()
     subscription = deps.state.fanout.subscribe(conversation_id)
     sender = asyncio.create_task(_send_events(websocket, deps, subscription, after))
     turns: set[asyncio.Task[None]] = set()

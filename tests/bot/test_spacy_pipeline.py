@@ -1,0 +1,35 @@
+"""The blank English spaCy pipeline's rule-based entities."""
+
+import pytest
+import spacy
+
+from bot.spacy_pipeline import build
+
+
+@pytest.fixture(scope="module")
+def nlp(tmp_path_factory):
+    return spacy.load(build(tmp_path_factory.mktemp("spacy") / "en_council"))
+
+
+@pytest.mark.parametrize(
+    "text, label, value",
+    [
+        ("my postcode is TR1 3AY", "postcode", "TR1 3AY"),
+        ("it's pl15 8ab", "postcode", "pl15 8ab"),
+        ("ref ENQ-2026-000123 please", "enquiry_reference", "ENQ-2026-000123"),
+        ("parking ticket CO12345678", "pcn_number", "CO12345678"),
+        ("the car is AB12 CDE", "vehicle_registration", "AB12 CDE"),
+        ("account 12345678", "council_tax_reference", "12345678"),
+        ("i paid £12.50", "amount", "£12.50"),
+        ("uprn 010001234567", "uprn", "uprn 010001234567"),
+    ],
+)
+def test_entity_ruler_finds_council_entities(nlp, text, label, value):
+    entities = [(ent.label_, ent.text) for ent in nlp(text).ents]
+
+    assert (label, value) in entities
+
+
+@pytest.mark.parametrize("text", ["hello there", "TR1 bins", "ENQ-26-1"])
+def test_entity_ruler_ignores_text_without_entities(nlp, text):
+    assert list(nlp(text).ents) == []

@@ -1,0 +1,105 @@
+"""Bad input gets a clear reply or error, and the gateway keeps serving."""
+
+import json
+
+import pytest
+
+from tests.e2e.conftest import (
+    frames_until,
+    is_reply,
+    new_conversation,
+    open_socket,
+    send_text,
+)
+
+pytestmark = pytest.mark.e2e
+
+HUNDRED_KB = "a" * 100_000
+
+
+@pytest.mark.parametrize(
+    "text, status, code",
+    [
+        ("", 400, "empty_message"),
+        ("     \n\t  ", 400, "empty_message"),
+        ("\u200b\u200b", 400, "empty_message"),
+        (HUNDRED_KB, 413, "message_too_long"),
+    ],
+)
+def test_rest_refuses_bad_messages_with_a_clear_error(gateway, text, status, code):
+    conversation_id = new_conversation(gateway)
+
+    response = gateway.post(
+        f"/api/conversations/{conversation_id}/messages", json={"text": text}
+    )
+
+    assert response.status_code == status
+    error = response.json()["error"]
+    assert error["code"] == code
+    assert error["message"]
+    assert gateway.get("/healthz").status_code == 200
+
+
+def test_rest_refuses_a_body_without_text(gateway):
+    conversation_id = new_conversation(gateway)
+
+    response = gateway.post(f"/api/conversations/{conversation_id}/messages", json={})
+
+    assert response.status_code == 422
+    assert "text" in response.json()["error"]["message"]
+
+
+def test_rest_refuses_an_unknown_conversation(gateway):
+    response = gateway.post("/api/conversations/nope/messages", json={"text": "hi"})
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "unknown_conversation"
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [("", "empty_message"), ("   ", "empty_message"), (HUNDRED_KB, "message_too_long")],
+)
+def test_websocket_refuses_bad_messages_and_keeps_the_connection(
+    stack, gateway, text, code
+):
+    conversation_id = new_conversation(gateway)
+
+    with open_socket(stack, conversation_id) as socket:
+        client_id = send_text(socket, text)
+        error = frames_until(socket, lambda f: f["type"] == "error")[-1]
+        send_text(socket, "How can I pay my Council Tax?")
+        reply = frames_until(socket, is_reply)[-1]
+
+    assert error["client_message_id"] == client_id
+    assert error["error"]["code"] == code
+    assert reply["event"]["sources"], "the gateway stopped answering after bad input"
+
+
+@pytest.mark.parametrize("raw", ["not json", "[1,2,3]", '{"type": "dance"}'])
+def test_websocket_answers_malformed_frames_with_an_error(stack, gateway, raw):
+    conversation_id = new_conversation(gateway)
+
+    with open_socket(stack, conversation_id) as socket:
+        socket.send(raw)
+        frame = json.loads(socket.recv(timeout=10))
+
+    assert frame["type"] == "error"
+    assert frame["error"]["code"] == "bad_frame"
+
+
+def test_websocket_for_an_unknown_conversation_is_closed_with_4404(stack):
+    from websockets.exceptions import ConnectionClosed
+
+    with pytest.raises(ConnectionClosed) as closed:
+        with open_socket(stack, "no-such-conversation") as socket:
+            socket.recv(timeout=10)
+
+    assert closed.value.rcvd.code == 4404
+
+
+def test_knowledge_search_refuses_a_blank_query_with_a_clear_error(gateway):
+    response = gateway.get("/api/knowledge/search", params={"q": "   "})
+
+    assert response.status_code == 400
+    assert "question" in response.json()["error"]["message"].lower()
