@@ -5,7 +5,6 @@ import json
 import os
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -50,8 +49,12 @@ def new_conversation(client: httpx.Client) -> str:
     return str(response.json()["conversation_id"])
 
 
-def open_socket(stack: Stack, conversation_id: str, after: int = 0) -> ClientConnection:
-    url = stack.gateway_url.replace("http", "ws", 1)
+def open_socket(
+    target: Stack | str, conversation_id: str, after: int = 0
+) -> ClientConnection:
+    """A websocket on a conversation, on the stack's gateway or a gateway URL."""
+    base = target if isinstance(target, str) else target.gateway_url
+    url = base.replace("http", "ws", 1)
     return connect(f"{url}/ws/conversations/{conversation_id}?after={after}")
 
 
@@ -104,5 +107,3 @@ def require_server(check: Any, name: str) -> None:
             pytest.fail(message)
         pytest.skip(message)
 
-
-_ = Path
