@@ -9,12 +9,17 @@ question was declined:
 - ``hybrid``: cosine >= ``min_cosine``, or cosine >= ``agreed_min_cosine``
   when BM25 agrees (ranks the same article within its top ``agreement_rank``).
 
+Dense and hybrid rules also ask that the best article be closer to the query
+than the nearest service the council does not run (knowledge.signposts), by
+at least ``min_margin`` (cosine of the article minus cosine of the signpost).
+
 The numbers are not guessed: ``make eval`` fits them on ``knowledge/eval/dev.yml``
 and writes them, with the fusion method it chose, to ``knowledge/calibration.json``.
 """
 
 import json
 import logging
+import math
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -35,6 +40,12 @@ class Signals:
     cosine: float
     lexical: float
     lexical_rank: float
+    signpost_cosine: float = math.nan
+
+    @property
+    def margin(self) -> float:
+        """How much closer the best article is than the nearest signpost."""
+        return self.cosine - self.signpost_cosine
 
     def agrees(self, agreement_rank: int) -> bool:
         return self.lexical > 0 and self.lexical_rank <= agreement_rank
@@ -48,9 +59,13 @@ class AnswerRule:
     agreed_min_cosine: float | None = None
     min_lexical: float | None = None
     agreement_rank: int = 1
+    min_margin: float | None = None
 
     def answerable(self, signals: Signals) -> bool:
         if self.min_lexical is not None and signals.lexical < self.min_lexical:
+            return False
+        # A NaN margin (no signposts loaded) compares False: it never declines.
+        if self.min_margin is not None and signals.margin < self.min_margin:
             return False
         if self.min_cosine is None:
             return True
@@ -73,6 +88,11 @@ class AnswerRule:
             )
         if self.min_lexical is not None:
             parts.append(f"BM25 >= {self.min_lexical:.2f}")
+        if self.min_margin is not None:
+            parts.append(
+                f"{'and ' if parts else ''}cosine exceeds the nearest signpost's "
+                f"by >= {self.min_margin:.3f}"
+            )
         return " ".join(parts) or "always answer"
 
 

@@ -30,6 +30,7 @@ from knowledge.errors import BlankQueryError, IndexNotBuiltError  # noqa: E402
 from knowledge.fusion import FusionConfig, best_per_article, fuse  # noqa: E402
 from knowledge.lexical import LexicalIndex  # noqa: E402
 from knowledge.manifest import IndexManifest, check_model, read_manifest  # noqa: E402
+from knowledge.signposts import SIGNPOSTS, Signpost  # noqa: E402
 from knowledge.store import ArticleRecord, ChunkStore  # noqa: E402
 
 logger = logging.getLogger(__name__)
@@ -69,12 +70,16 @@ class SearchResponse:
     ``answerable`` is False when the best result is too far from the question
     for the assistant to answer with it (see knowledge.calibration); the
     results are still returned, for an agent or a "did you mean" list.
+    ``signpost`` is set when the query is closer to a service the council
+    does not run (knowledge.signposts) than to any article, so the assistant
+    can say who does.
     """
 
     query: str
     answerable: bool
     results: list[SearchHit]
     mode: str = "hybrid"
+    signpost: Signpost | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,7 @@ class Ranking:
     mode: str
     articles: list[RankedArticle]
     signals: Signals | None
+    signpost: Signpost | None = None
 
 
 class KnowledgeSearch:
@@ -113,6 +119,7 @@ class KnowledgeSearch:
         lexical: LexicalIndex,
         store: ChunkStore,
         calibration: Calibration | None,
+        signposts: tuple[Signpost, ...] = SIGNPOSTS,
     ) -> None:
         self.index_dir = index_dir
         self._manifest = manifest
@@ -137,6 +144,9 @@ class KnowledgeSearch:
         )
         # (chunks,) the chunk id of each row, in store order
         self._chunk_ids = np.array([c.chunk_id for c in store.chunks], dtype=np.int64)
+        self._signposts = signposts
+        # (signposts, dim) unit vectors
+        self._signpost_vectors = embedder.embed_passages([s.passage for s in signposts])
 
     @classmethod
     def open(
@@ -222,7 +232,13 @@ class KnowledgeSearch:
         logger.debug(
             "knowledge search mode=%s hits=%d answerable=%s", mode, len(hits), answerable
         )
-        return SearchResponse(query=query, answerable=answerable, results=hits, mode=mode)
+        return SearchResponse(
+            query=query,
+            answerable=answerable,
+            results=hits,
+            mode=mode,
+            signpost=ranking.signpost,
+        )
 
     def decide(
         self, ranking: Ranking, rule: AnswerRule | None = None
@@ -284,8 +300,14 @@ class KnowledgeSearch:
             )
             for p in best_per_article(names, scores)
         ]
-        signals = self._signals(ranked[0].article_id, query_vectors, lexical)
-        return Ranking(mode=mode, articles=ranked, signals=signals)
+        signpost_cosine, nearest = self._nearest_signpost(query_vectors)
+        signals = self._signals(
+            ranked[0].article_id, query_vectors, lexical, signpost_cosine
+        )
+        signpost = (
+            self._signposts[nearest] if signals.margin < 0 and nearest >= 0 else None
+        )
+        return Ranking(mode=mode, articles=ranked, signals=signals, signpost=signpost)
 
     def _candidate_rows(
         self, query_vectors: np.ndarray | None, lexical: np.ndarray, mode: str
@@ -310,7 +332,11 @@ class KnowledgeSearch:
         return (vectors @ query_vectors.T).max(axis=1)
 
     def _signals(
-        self, article_id: str, query_vectors: np.ndarray | None, lexical: np.ndarray
+        self,
+        article_id: str,
+        query_vectors: np.ndarray | None,
+        lexical: np.ndarray,
+        signpost_cosine: float,
     ) -> Signals:
         article_number = self._article_ids.index(article_id)
         own_rows = np.flatnonzero(self._chunk_article == article_number)
@@ -328,7 +354,21 @@ class KnowledgeSearch:
         lexical_rank = (
             float(1 + np.count_nonzero(per_article > own)) if own > 0 else math.inf
         )
-        return Signals(cosine=cosine, lexical=own, lexical_rank=lexical_rank)
+        return Signals(
+            cosine=cosine,
+            lexical=own,
+            lexical_rank=lexical_rank,
+            signpost_cosine=signpost_cosine,
+        )
+
+    def _nearest_signpost(self, query_vectors: np.ndarray | None) -> tuple[float, int]:
+        """Return the nearest signpost's cosine and number (NaN, -1 if none)."""
+        if query_vectors is None or not self._signposts:
+            return math.nan, -1
+        # (signposts, windows) -> best window per signpost: (signposts,)
+        cosines = (self._signpost_vectors @ query_vectors.T).max(axis=1)
+        nearest = int(np.argmax(cosines))
+        return float(cosines[nearest]), nearest
 
     def _hit(self, ranked: RankedArticle) -> SearchHit:
         chunk = self._store.by_id[ranked.chunk_id]

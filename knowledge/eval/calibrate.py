@@ -1,14 +1,16 @@
 """Fitting the answer rule of each search mode on the dev questions.
 
-For every candidate threshold (a grid over the observed signal values) the
-rule is applied to all dev questions; among rules that decline at most
+Every rule on a grid of thresholds (over the observed signal values) is
+applied to all dev questions. Among rules that decline at most
 ``max_in_scope_declined`` of in-scope questions, the one declining the most
-out-of-scope questions wins (ties: fewer in-scope declines, then the simpler
-rule). A grid search over two numbers is easy to explain and to re-run.
+out-of-scope questions wins; ties go to fewer in-scope declines, then to the
+rule using fewer signals. A grid search over a few numbers is easy to explain
+and to re-run when articles change.
 """
 
 import logging
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,17 +23,52 @@ logger = logging.getLogger(__name__)
 # Fit to a little under the 5% target, so the held-out set has some room.
 MAX_IN_SCOPE_DECLINED = 0.04
 AGREEMENT_RANKS = (1, 2, 3)
+# Two or three thresholds over every observed value would be ~n^3 rules; a
+# 0.01 grid is as fine as a few hundred questions can tell apart.
+GRID_STEP_DECIMALS = 2
 
 
 @dataclass(frozen=True)
-class _Arrays:
-    """(questions,) arrays of the signals the rules read."""
+class _Signals:
+    """(questions,) arrays of what the rules read, and who is in scope."""
 
     cosine: np.ndarray
     lexical: np.ndarray
     lexical_rank: np.ndarray
+    margin: np.ndarray
     in_scope: np.ndarray
     matched: np.ndarray
+
+    @classmethod
+    def of(cls, observations: list[Observation]) -> "_Signals":
+        def column(name: str, missing: float) -> np.ndarray:
+            return np.array(
+                [
+                    getattr(o.signals, name) if o.signals is not None else missing
+                    for o in observations
+                ],
+                dtype=np.float64,
+            )
+
+        return cls(
+            cosine=column("cosine", -math.inf),
+            lexical=column("lexical", 0.0),
+            lexical_rank=column("lexical_rank", math.inf),
+            margin=column("margin", -math.inf),
+            in_scope=np.array([o.question.in_scope for o in observations]),
+            matched=np.array([o.signals is not None for o in observations]),
+        )
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    rule: AnswerRule
+    oos_declined: float
+    in_scope_declined: float
+    signals_used: int
+
+    def key(self) -> tuple[float, float, int]:
+        return (self.oos_declined, -self.in_scope_declined, -self.signals_used)
 
 
 def fit_rule(
@@ -39,91 +76,105 @@ def fit_rule(
     observations: list[Observation],
     max_in_scope_declined: float = MAX_IN_SCOPE_DECLINED,
 ) -> AnswerRule:
-    """Return the best rule for ``mode`` on these observations."""
-    arrays = _arrays(observations)
+    """Return the best rule for ``mode`` ("hybrid", "dense" or "lexical")."""
+    signals = _Signals.of(observations)
     if mode == "lexical":
-        return _fit_single(arrays, arrays.lexical, "min_lexical", max_in_scope_declined)
-    if mode == "dense":
-        return _fit_single(arrays, arrays.cosine, "min_cosine", max_in_scope_declined)
-    return _fit_hybrid(arrays, max_in_scope_declined)
+        candidates = _lexical_rules(signals)
+    elif mode == "dense":
+        candidates = _dense_rules(signals)
+    else:
+        candidates = _hybrid_rules(signals)
 
-
-def _arrays(observations: list[Observation]) -> _Arrays:
-    def signal(name: str) -> np.ndarray:
-        return np.array(
-            [getattr(o.signals, name) if o.signals else -math.inf for o in observations]
-        )
-
-    return _Arrays(
-        cosine=signal("cosine"),
-        lexical=signal("lexical"),
-        lexical_rank=np.array(
-            [o.signals.lexical_rank if o.signals else math.inf for o in observations]
-        ),
-        in_scope=np.array([o.question.in_scope for o in observations]),
-        matched=np.array([o.signals is not None for o in observations]),
-    )
-
-
-def _score(arrays: _Arrays, accept: np.ndarray) -> tuple[float, float]:
-    accept = accept & arrays.matched
-    in_declined = float(np.mean(~accept[arrays.in_scope])) if arrays.in_scope.any() else 0.0
-    outside = ~arrays.in_scope
-    oos_declined = float(np.mean(~accept[outside])) if outside.any() else 0.0
-    return oos_declined, in_declined
-
-
-def _grid(values: np.ndarray) -> np.ndarray:
-    finite = np.unique(values[np.isfinite(values)])
-    # Midpoints between observed values decide the same as the values, but
-    # generalise less sharply to the held-out set.
-    return np.concatenate([[-math.inf], (finite[:-1] + finite[1:]) / 2])
-
-
-def _fit_single(
-    arrays: _Arrays, values: np.ndarray, field: str, limit: float
-) -> AnswerRule:
-    best: tuple[float, float, float] | None = None
-    for threshold in _grid(values):
-        oos, inside = _score(arrays, values >= threshold)
-        if inside <= limit and (best is None or (oos, -inside) > (best[1], -best[2])):
-            best = (float(threshold), oos, inside)
-
-    threshold = best[0] if best and math.isfinite(best[0]) else None
-    rule = AnswerRule(**{field: round(threshold, 4) if threshold is not None else None})
-    logger.info("fitted %s rule: %s", field, rule.describe())
+    allowed = [c for c in candidates if c.in_scope_declined <= max_in_scope_declined]
+    best = max(allowed, key=_Candidate.key) if allowed else None
+    rule = best.rule if best else AnswerRule()
+    logger.info("fitted %s rule: %s", mode, rule.describe())
     return rule
 
 
-def _fit_hybrid(arrays: _Arrays, limit: float) -> AnswerRule:
-    # Two thresholds over every observed value would be ~n^2 rules; a 0.01
-    # grid is as fine as the figures can tell apart with a few hundred questions.
-    grid = _grid(np.round(arrays.cosine, 2))
-    best_key: tuple[float, float, int] | None = None
-    best_rule = AnswerRule()
+def _grid(values: np.ndarray) -> np.ndarray:
+    """Thresholds between observed values, plus "no threshold" (-inf)."""
+    rounded = np.unique(np.round(values[np.isfinite(values)], GRID_STEP_DECIMALS))
+    # Midpoints decide as the values do, but sit away from any one question.
+    return np.concatenate([[-math.inf], (rounded[:-1] + rounded[1:]) / 2])
+
+
+def _rates(signals: _Signals, accept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For (rules, questions) decisions, the (rules,) decline rates."""
+    accept = accept & signals.matched
+    declined = ~accept
+    outside = ~signals.in_scope
+    oos = declined[..., outside].mean(axis=-1) if outside.any() else 0 * declined[..., 0]
+    inside = declined[..., signals.in_scope].mean(axis=-1)
+    return oos, inside
+
+
+def _value(threshold: float) -> float | None:
+    return round(float(threshold), 4) if math.isfinite(threshold) else None
+
+
+def _lowest(threshold: float) -> float:
+    # "BM25 agreement alone is enough": any cosine passes, and cosines >= -1.
+    return round(float(threshold), 4) if math.isfinite(threshold) else -1.0
+
+
+def _lexical_rules(signals: _Signals) -> Iterator[_Candidate]:
+    grid = _grid(signals.lexical)
+    oos, inside = _rates(signals, signals.lexical >= grid[:, None])
+    for n, threshold in enumerate(grid):
+        yield _Candidate(
+            AnswerRule(min_lexical=_value(threshold)),
+            float(oos[n]),
+            float(inside[n]),
+            int(math.isfinite(threshold)),
+        )
+
+
+def _margin_ok(signals: _Signals, margin: float) -> np.ndarray:
+    # Mirrors AnswerRule: a missing (NaN) margin never declines.
+    return ~(signals.margin < margin)
+
+
+def _dense_rules(signals: _Signals) -> Iterator[_Candidate]:
+    cosines = _grid(signals.cosine)
+    for margin in _grid(signals.margin):
+        accept = (signals.cosine >= cosines[:, None]) & _margin_ok(signals, margin)
+        oos, inside = _rates(signals, accept)
+        for n, threshold in enumerate(cosines):
+            yield _Candidate(
+                AnswerRule(min_cosine=_value(threshold), min_margin=_value(margin)),
+                float(oos[n]),
+                float(inside[n]),
+                int(math.isfinite(threshold)) + int(math.isfinite(margin)),
+            )
+
+
+def _hybrid_rules(signals: _Signals) -> Iterator[_Candidate]:
+    cosines = _grid(signals.cosine)
+    margins = _grid(signals.margin)
 
     for agreement_rank in AGREEMENT_RANKS:
-        agrees = (arrays.lexical > 0) & (arrays.lexical_rank <= agreement_rank)
-        for high in grid:
-            above_high = arrays.cosine >= high
-            for low in grid[grid <= high]:
-                accept = above_high | (agrees & (arrays.cosine >= low))
-                oos, inside = _score(arrays, accept)
-                if inside > limit:
-                    continue
-                simpler = int(low == high)
-                key = (oos, -inside, simpler)
-                if best_key is None or key > best_key:
-                    best_key = key
-                    best_rule = AnswerRule(
-                        min_cosine=_finite(high),
-                        agreed_min_cosine=None if low == high else _finite(low),
-                        agreement_rank=agreement_rank,
+        agrees = (signals.lexical > 0) & (signals.lexical_rank <= agreement_rank)
+        for margin in margins:
+            margin_ok = _margin_ok(signals, margin)
+            for high in cosines:
+                lows = cosines[cosines <= high]
+                # (lows, questions): above the high bar, or agreed and above low
+                accept = (signals.cosine >= high) | (
+                    agrees & (signals.cosine >= lows[:, None])
+                )
+                oos, inside = _rates(signals, accept & margin_ok)
+                for n, low in enumerate(lows):
+                    two_bars = bool(low < high)
+                    yield _Candidate(
+                        AnswerRule(
+                            min_cosine=_value(high),
+                            agreed_min_cosine=_lowest(low) if two_bars else None,
+                            agreement_rank=agreement_rank if two_bars else 1,
+                            min_margin=_value(margin),
+                        ),
+                        float(oos[n]),
+                        float(inside[n]),
+                        int(math.isfinite(high)) + 2 * two_bars
+                        + int(math.isfinite(margin)),
                     )
-
-    logger.info("fitted hybrid rule: %s", best_rule.describe())
-    return best_rule
-
-
-def _finite(value: float) -> float | None:
-    return round(float(value), 4) if math.isfinite(value) else None
