@@ -45,9 +45,7 @@ class GatewayInput(InputChannel):
         return "gateway"
 
     @classmethod
-    def from_credentials(
-        cls, credentials: Optional[Dict[Text, Any]]
-    ) -> "GatewayInput":
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "GatewayInput":
         secret = (credentials or {}).get("secret") or os.environ.get(
             "GATEWAY_RASA_SECRET", ""
         )

@@ -40,9 +40,7 @@ def verify(
     if not header or not secret:
         return False
 
-    fields = dict(
-        part.split("=", 1) for part in header.split(",") if "=" in part
-    )
+    fields = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
     try:
         timestamp = int(fields["t"])
         given = fields["v1"]

@@ -7,8 +7,9 @@ says so plainly and offers the next steps instead of the nearest wrong article.
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 logger = logging.getLogger(__name__)
 

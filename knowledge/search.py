@@ -28,6 +28,7 @@ from knowledge.dense import DenseIndex  # noqa: E402
 from knowledge.embedding import Embedder  # noqa: E402
 from knowledge.errors import BlankQueryError, IndexNotBuiltError  # noqa: E402
 from knowledge.fusion import FusionConfig, best_per_article, fuse  # noqa: E402
+from knowledge.glossary import expand  # noqa: E402
 from knowledge.lexical import LexicalIndex  # noqa: E402
 from knowledge.manifest import IndexManifest, check_model, read_manifest  # noqa: E402
 from knowledge.signposts import SIGNPOSTS, Signpost  # noqa: E402
@@ -267,12 +268,13 @@ class KnowledgeSearch:
         if fusion is None:
             fusion = self.calibration.fusion if self.calibration else FusionConfig()
 
+        text = expand(query)
         # (windows, dim) unit vectors; lexical mode never loads a query vector
         query_vectors = (
-            None if mode == "lexical" else self._embedder.embed_query(query).vectors
+            None if mode == "lexical" else self._embedder.embed_query(text).vectors
         )
         # (chunks,) BM25 score of every chunk in store order
-        lexical = self._lexical.scores(query)
+        lexical = self._lexical.scores(text)
 
         rows = self._candidate_rows(query_vectors, lexical, mode)
         if rows.size == 0:

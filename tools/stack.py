@@ -82,11 +82,25 @@ class Stack:
         )
         self._spawn(
             "rasa",
-            [str(RASA_PYTHON), "-m", "rasa", "run", "--model", str(self.model),
-             "--port", str(self.rasa_port), "--interface", "127.0.0.1",
-             "--enable-api", "--auth-token", env["RASA_TOKEN"],
-             "--credentials", str(ROOT / "credentials.yml"),
-             "--endpoints", str(endpoints)],
+            [
+                str(RASA_PYTHON),
+                "-m",
+                "rasa",
+                "run",
+                "--model",
+                str(self.model),
+                "--port",
+                str(self.rasa_port),
+                "--interface",
+                "127.0.0.1",
+                "--enable-api",
+                "--auth-token",
+                env["RASA_TOKEN"],
+                "--credentials",
+                str(ROOT / "credentials.yml"),
+                "--endpoints",
+                str(endpoints),
+            ],
             env,
         )
         self._spawn("gateway", [str(APP_PYTHON), "-m", "webchat"], env)
@@ -108,7 +122,7 @@ class Stack:
         raise RuntimeError(f"stack not ready after {timeout}s: {last}\n{self.tails()}")
 
     def stop(self) -> None:
-        for name, process in self.processes.items():
+        for process in self.processes.values():
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
         for name, process in self.processes.items():

@@ -1,9 +1,9 @@
 """The gateway application: build the services once, mount the routes."""
 
 import logging
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator
 
 import httpx
 from fastapi import FastAPI

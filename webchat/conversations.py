@@ -104,14 +104,21 @@ class ConversationService:
                     event.conversation_id,
                     error,
                 )
-                return [await self._append("system", {"text": ASSISTANT_UNAVAILABLE},
-                                           event.conversation_id, reply_to=event.seq)]
+                return [
+                    await self._append(
+                        "system",
+                        {"text": ASSISTANT_UNAVAILABLE},
+                        event.conversation_id,
+                        reply_to=event.seq,
+                    )
+                ]
 
             replies = []
             for body in bot_events_from_rasa(messages):
                 replies.append(
-                    await self._append("bot", body, event.conversation_id,
-                                       reply_to=event.seq)
+                    await self._append(
+                        "bot", body, event.conversation_id, reply_to=event.seq
+                    )
                 )
             return replies
 
@@ -194,7 +201,8 @@ def clean_text(text: str) -> str:
     """Normalise Unicode (NFC), drop invisible format characters, trim spaces."""
     text = unicodedata.normalize("NFC", text)
     text = "".join(
-        char for char in text
+        char
+        for char in text
         if unicodedata.category(char) != "Cf" and (char.isprintable() or char in "\n\t")
     )
     return text.strip()

@@ -107,7 +107,9 @@ async def _answer(deps: Services, accepted: Accepted) -> None:
         )
 
 
-async def _accept(deps: Services, conversation_id: str, frame: dict[str, Any]) -> Accepted:
+async def _accept(
+    deps: Services, conversation_id: str, frame: dict[str, Any]
+) -> Accepted:
     client_message_id = frame.get("client_message_id")
     if client_message_id is not None and (
         not isinstance(client_message_id, str) or len(client_message_id) > 64
@@ -118,7 +120,9 @@ async def _accept(deps: Services, conversation_id: str, frame: dict[str, Any]) -
         text = frame.get("text")
         if not isinstance(text, str):
             raise BadFrameError("message frame without text")
-        return await deps.conversations.accept_text(conversation_id, client_message_id, text)
+        return await deps.conversations.accept_text(
+            conversation_id, client_message_id, text
+        )
 
     if frame.get("type") == "button":
         payload = frame.get("payload")

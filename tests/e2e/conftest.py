@@ -79,7 +79,10 @@ def frames_until(
 
 
 def is_reply(frame: dict[str, Any]) -> bool:
-    return frame.get("type") == "event" and frame["event"]["author"] in ("bot", "system")
+    return frame.get("type") == "event" and frame["event"]["author"] in (
+        "bot",
+        "system",
+    )
 
 
 def service_url(variable: str) -> str | None:
@@ -106,4 +109,3 @@ def require_server(check: Any, name: str) -> None:
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-

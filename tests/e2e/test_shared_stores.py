@@ -28,8 +28,9 @@ pytestmark = pytest.mark.e2e
 def postgres_database() -> Iterator[str]:
     """A fresh PostgreSQL database for this module, dropped afterwards."""
     admin_url = postgres_url()
-    require_server(lambda: psycopg.connect(admin_url, connect_timeout=3).close(),
-                   "PostgreSQL")
+    require_server(
+        lambda: psycopg.connect(admin_url, connect_timeout=3).close(), "PostgreSQL"
+    )
     name = f"council_e2e_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(admin_url, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
@@ -95,9 +96,7 @@ def test_healthz_reports_postgresql_and_redis(workers):
 
 def test_conversation_started_on_one_worker_is_answered_by_the_other(workers):
     first, second = workers
-    conversation_id = httpx.post(first + "/api/conversations").json()[
-        "conversation_id"
-    ]
+    conversation_id = httpx.post(first + "/api/conversations").json()["conversation_id"]
 
     response = httpx.post(
         f"{second}/api/conversations/{conversation_id}/messages",
@@ -106,16 +105,18 @@ def test_conversation_started_on_one_worker_is_answered_by_the_other(workers):
     )
 
     assert response.status_code == 200
-    topics = {t for m in response.json()["messages"] for s in m["sources"]
-              for t in s["topics"]}
+    topics = {
+        t
+        for m in response.json()["messages"]
+        for s in m["sources"]
+        for t in s["topics"]
+    }
     assert "council-tax.pay" in topics
 
 
 def test_resident_on_one_worker_is_seen_live_on_the_other(workers):
     first, second = workers
-    conversation_id = httpx.post(first + "/api/conversations").json()[
-        "conversation_id"
-    ]
+    conversation_id = httpx.post(first + "/api/conversations").json()["conversation_id"]
 
     with open_socket(second, conversation_id) as watcher:
         with open_socket(first, conversation_id) as resident:

@@ -48,7 +48,9 @@ def test_reconnect_with_after_replays_only_later_events_in_order(stack, gateway)
     with open_socket(stack, conversation_id, after=last_seen) as socket:
         replay = events(frames_until(socket, is_reply, timeout=10))
 
-    assert [e["seq"] for e in replay] == list(range(last_seen + 1, last_seen + 1 + len(replay)))
+    assert [e["seq"] for e in replay] == list(
+        range(last_seen + 1, last_seen + 1 + len(replay))
+    )
     assert replay[-1]["author"] == "bot"
 
 

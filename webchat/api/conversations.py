@@ -8,10 +8,10 @@ assistant's replies come back in the response.
 import logging
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from webchat.api.deps import Services, services
+from webchat.api.deps import ServicesDep
 from webchat.conversation_log import Event
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class Replies(BaseModel):
 
 @router.post("", response_model=NewConversation, status_code=201)
 async def start_conversation(
-    deps: Services = Depends(services),
+    deps: ServicesDep,
 ) -> NewConversation:
     conversation_id = await deps.conversations.start()
     return NewConversation(conversation_id=conversation_id)
@@ -63,7 +63,7 @@ async def start_conversation(
 
 @router.post("/{conversation_id}/messages", response_model=Replies)
 async def post_message(
-    conversation_id: str, message: MessageIn, deps: Services = Depends(services)
+    conversation_id: str, message: MessageIn, deps: ServicesDep
 ) -> Replies:
     accepted = await deps.conversations.accept_text(
         conversation_id, message.client_message_id, message.text

@@ -1,17 +1,17 @@
 """``GET /healthz``: 200 only when every component a resident needs is ready."""
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from council.database import ping
-from webchat.api.deps import Services, services
+from webchat.api.deps import ServicesDep
 from webchat.health import check_all, http_ok
 
 router = APIRouter(tags=["operations"])
 
 
 @router.get("/healthz")
-async def healthz(deps: Services = Depends(services)) -> JSONResponse:
+async def healthz(deps: ServicesDep) -> JSONResponse:
     async def rasa() -> str:
         status = await deps.rasa.status()
         if not status.get("model_id"):
@@ -46,4 +46,6 @@ async def healthz(deps: Services = Depends(services)) -> JSONResponse:
             "redis": redis,
         }
     )
-    return JSONResponse(readiness.as_dict(), status_code=200 if readiness.ready else 503)
+    return JSONResponse(
+        readiness.as_dict(), status_code=200 if readiness.ready else 503
+    )

@@ -2,11 +2,11 @@
 
 import logging
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from webchat.api.deps import Services, services
+from webchat.api.deps import ServicesDep
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +38,9 @@ class ArticleOut(BaseModel):
 
 @router.get("/search", response_model=SearchOut)
 async def search(
+    deps: ServicesDep,
     q: str = Query(max_length=2000, description="The resident's question."),
     k: int = Query(default=5, ge=1, le=20),
-    deps: Services = Depends(services),
 ) -> SearchOut:
     # Embedding is CPU work: run it off the event loop.
     response = await run_in_threadpool(deps.knowledge.search, q, k)
@@ -63,7 +63,7 @@ async def search(
 
 
 @router.get("/articles", response_model=list[ArticleOut])
-async def articles(deps: Services = Depends(services)) -> list[ArticleOut]:
+async def articles(deps: ServicesDep) -> list[ArticleOut]:
     return [
         ArticleOut(
             article_id=article.article_id,

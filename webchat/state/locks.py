@@ -2,8 +2,9 @@
 
 import asyncio
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import AsyncIterator, Protocol
+from typing import Protocol
 
 from redis.asyncio import Redis
 

@@ -1,7 +1,8 @@
 """Per-conversation sequence numbers, handed out by the server."""
 
 import asyncio
-from typing import Awaitable, Callable, Protocol
+from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 from redis.asyncio import Redis
 
