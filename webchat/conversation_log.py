@@ -23,11 +23,14 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from council.database import metadata
+from webchat.errors import UnknownConversationError
+from webchat.ownership import Owner, check_handover
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +39,8 @@ conversations = Table(
     metadata,
     Column("id", String(64), primary_key=True),
     Column("state", String(16), nullable=False, default="bot"),
+    Column("area", String(64), nullable=True),
+    Column("agent_id", String(128), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -81,6 +86,15 @@ class Event:
         }
 
 
+@dataclass(frozen=True)
+class Ownership:
+    """Who has the conversation now: the assistant, a queue, an agent, nobody."""
+
+    owner: Owner
+    area: str | None = None
+    agent_id: str | None = None
+
+
 class DuplicateMessageError(Exception):
     """The sender's message id is already in this conversation's log."""
 
@@ -109,6 +123,43 @@ class ConversationLog:
                 select(conversations.c.id).where(conversations.c.id == conversation_id)
             )
             return row.first() is not None
+
+    async def ownership(self, conversation_id: str) -> Ownership:
+        query = select(
+            conversations.c.state, conversations.c.area, conversations.c.agent_id
+        ).where(conversations.c.id == conversation_id)
+        async with self.engine.connect() as connection:
+            row = (await connection.execute(query)).first()
+        if row is None:
+            raise UnknownConversationError(conversation_id)
+        return Ownership(Owner(row.state), row.area, row.agent_id)
+
+    async def hand_over(
+        self, conversation_id: str, expected: Ownership, target: Ownership
+    ) -> bool:
+        """Move the conversation to ``target`` if it is still as ``expected``.
+
+        A compare-and-set in one UPDATE, so two workers (or two agents) racing
+        for one conversation cannot both win. Returns whether this call won.
+        """
+        check_handover(expected.owner, target.owner)
+
+        statement = (
+            update(conversations)
+            .where(
+                conversations.c.id == conversation_id,
+                conversations.c.state == expected.owner.value,
+                conversations.c.agent_id.is_(None)
+                if expected.agent_id is None
+                else conversations.c.agent_id == expected.agent_id,
+            )
+            .values(
+                state=target.owner.value, area=target.area, agent_id=target.agent_id
+            )
+        )
+        async with self.engine.begin() as connection:
+            result = await connection.execute(statement)
+        return bool(result.rowcount == 1)
 
     async def append(self, event: Event) -> Event:
         """Store ``event``; raise :class:`DuplicateMessageError` on a repeat."""

@@ -9,7 +9,7 @@ processed twice), then handed to the assistant one turn at a time per conversati
 import logging
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from webchat.conversation_log import ConversationLog, DuplicateMessageError, Event
 from webchat.errors import (
@@ -18,11 +18,20 @@ from webchat.errors import (
     UnknownConversationError,
     UnofferedButtonError,
 )
+from webchat.ownership import Owner, assistant_may_answer
 from webchat.rasa_client import RasaClient, RasaUnavailableError
 from webchat.replies import bot_events_from_rasa
 from webchat.state import SharedState
 
+if TYPE_CHECKING:
+    from webchat.handoff import HandoffService
+
 logger = logging.getLogger(__name__)
+
+CHAT_CLOSED = (
+    "This chat has ended, so nobody will see this message. Please start a new chat "
+    "if you need more help."
+)
 
 ASSISTANT_UNAVAILABLE = (
     "Sorry, the assistant is not available just now. Your message has been kept. "
@@ -44,6 +53,7 @@ class ConversationService:
     state: SharedState
     rasa: RasaClient
     max_message_chars: int
+    handoff: "HandoffService | None" = None
 
     async def start(self) -> str:
         return await self.log.create()
@@ -88,6 +98,21 @@ class ConversationService:
             return await self._replies_to(event)
 
         async with self.state.locks.hold(event.conversation_id):
+            ownership = await self.log.ownership(event.conversation_id)
+            if ownership.owner is Owner.CLOSED:
+                return [
+                    await self.record(
+                        "system",
+                        {"text": CHAT_CLOSED},
+                        event.conversation_id,
+                        reply_to=event.seq,
+                    )
+                ]
+            if not assistant_may_answer(ownership.owner):
+                # A person has the chat, or it is queued for one: the assistant
+                # stays silent and the agent sees the message through the fan-out.
+                return []
+
             payload = event.body.get("payload")
             try:
                 messages = await self.rasa.send(
@@ -105,7 +130,7 @@ class ConversationService:
                     error,
                 )
                 return [
-                    await self._append(
+                    await self.record(
                         "system",
                         {"text": ASSISTANT_UNAVAILABLE},
                         event.conversation_id,
@@ -116,11 +141,21 @@ class ConversationService:
             replies = []
             for body in bot_events_from_rasa(messages):
                 replies.append(
-                    await self._append(
+                    await self.record(
                         "bot", body, event.conversation_id, reply_to=event.seq
                     )
                 )
-            return replies
+
+        handoff = next(
+            (r.body["handoff"] for r in replies if "handoff" in r.body), None
+        )
+        if handoff is not None and self.handoff is not None:
+            replies.append(
+                await self.handoff.request(
+                    event.conversation_id, handoff["area"], handoff["reason"]
+                )
+            )
+        return replies
 
     async def history(self, conversation_id: str, after: int = 0) -> list[Event]:
         return await self.log.events_after(conversation_id, after)
@@ -138,7 +173,7 @@ class ConversationService:
                 return Accepted(earlier, new=False)
 
         try:
-            event = await self._append(
+            event = await self.record(
                 "resident", body, conversation_id, client_message_id=client_message_id
             )
         except DuplicateMessageError:
@@ -149,7 +184,7 @@ class ConversationService:
             return Accepted(earlier, new=False)
         return Accepted(event, new=True)
 
-    async def _append(
+    async def record(
         self,
         author: str,
         body: dict[str, Any],
@@ -157,7 +192,9 @@ class ConversationService:
         *,
         client_message_id: str | None = None,
         reply_to: int | None = None,
+        kind: str = "message",
     ) -> Event:
+        """Give ``body`` the next sequence number, log it, deliver it everywhere."""
         if reply_to is not None:
             body = {**body, "reply_to": reply_to}
 
@@ -168,7 +205,7 @@ class ConversationService:
             conversation_id=conversation_id,
             seq=seq,
             author=author,
-            kind="message",
+            kind=kind,
             body=body,
             client_message_id=client_message_id,
         )

@@ -29,6 +29,12 @@ def bot_events_from_rasa(messages: list[dict[str, Any]]) -> list[dict[str, Any]]
             bodies[-1]["sources"] = _sources(custom.get("sources"))
             if custom.get("answerable") is not None:
                 bodies[-1]["answerable"] = bool(custom["answerable"])
+            handoff = custom.get("handoff")
+            if isinstance(handoff, dict):
+                bodies[-1]["handoff"] = {
+                    "reason": str(handoff.get("reason") or "resident_asked"),
+                    "area": str(handoff["area"]) if handoff.get("area") else None,
+                }
     return bodies
 
 

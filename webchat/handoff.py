@@ -1,0 +1,220 @@
+"""Moving a chat between the assistant, the queues and the contact centre's agents.
+
+Every change is a compare-and-set on the conversation's owner (so two agents, or
+two workers, can never both win one chat) followed by a ``state`` event in the
+conversation's log, which the resident, the agents and the transcript all read.
+"""
+
+import logging
+import math
+import statistics
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from webchat.conversation_log import Event, Ownership
+from webchat.conversations import ConversationService
+from webchat.errors import GatewayError
+from webchat.opening_hours import OpeningHours
+from webchat.ownership import InvalidHandoverError, Owner
+from webchat.state.agents import AgentStatus
+
+logger = logging.getLogger(__name__)
+
+GENERAL_QUEUE = "council-and-contact"
+MIN_SAMPLES_FOR_ESTIMATE = 3
+
+
+class NotYourChatError(GatewayError):
+    code = "not_your_chat"
+    status = 403
+    public_message = "This chat belongs to another adviser or is no longer waiting."
+
+
+class AgentAtCapacityError(GatewayError):
+    code = "agent_at_capacity"
+    status = 409
+    public_message = "You already have as many chats as you can take."
+
+
+@dataclass
+class HandoffService:
+    """The rules for queues, offers to agents, handing back and closing."""
+
+    conversations: ConversationService
+    hours: OpeningHours
+    max_queue: int = 50
+    # Known shortcoming: recent waits live in this worker's memory, so with several
+    # workers each estimates from the chats it saw accepted. They belong in Redis
+    # beside the queues; until then an estimate is only given after enough samples.
+    recent_waits: dict[str, deque[float]] = field(default_factory=dict)
+    queued_at: dict[str, float] = field(default_factory=dict)
+
+    async def request(
+        self, conversation_id: str, area: str | None, reason: str
+    ) -> Event:
+        """Queue the chat for a person, or explain why nobody can take it now."""
+        area = area or GENERAL_QUEUE
+        state = self.conversations.state
+        log = self.conversations.log
+
+        unavailable = await self._why_unavailable(area)
+        if unavailable:
+            logger.info("Handoff for %s not queued: %s", conversation_id, unavailable)
+            return await self._say(
+                conversation_id,
+                UNAVAILABLE[unavailable],
+                handoff={"state": "unavailable", "why": unavailable},
+            )
+
+        current = await log.ownership(conversation_id)
+        target = Ownership(Owner.WAITING, area=area)
+        if not await log.hand_over(conversation_id, current, target):
+            raise InvalidHandoverError(current.owner, Owner.WAITING)
+
+        position = await state.queues.enqueue(area, conversation_id)
+        self.queued_at[conversation_id] = time.monotonic()
+        logger.info("Conversation %s queued for %s (%s)", conversation_id, area, reason)
+        return await self._say(
+            conversation_id,
+            await self._queue_text(area, position),
+            handoff={"state": "waiting", "area": area, "position": position},
+        )
+
+    async def accept(self, agent: AgentStatus, conversation_id: str) -> Event:
+        """Give a waiting chat to ``agent``; exactly one agent can win it."""
+        log = self.conversations.log
+        state = self.conversations.state
+
+        current = await log.ownership(conversation_id)
+        if current.owner is not Owner.WAITING:
+            raise NotYourChatError(conversation_id)
+        if len(agent.chats) >= agent.capacity:
+            raise AgentAtCapacityError(agent.agent_id)
+        if not await state.queues.claim(current.area or GENERAL_QUEUE, conversation_id):
+            raise NotYourChatError(conversation_id)
+
+        target = Ownership(Owner.AGENT, area=current.area, agent_id=agent.agent_id)
+        if not await log.hand_over(conversation_id, current, target):
+            raise NotYourChatError(conversation_id)
+
+        self._note_wait(current.area or GENERAL_QUEUE, conversation_id)
+        agent.chats.append(conversation_id)
+        await state.agents.put(agent)
+        return await self._say(
+            conversation_id,
+            f"{agent.name} from the council has joined the chat.",
+            handoff={"state": "agent", "agent_name": agent.name},
+        )
+
+    async def agent_says(
+        self,
+        agent: AgentStatus,
+        conversation_id: str,
+        client_message_id: str | None,
+        text: str,
+    ) -> Event:
+        """Log and deliver an agent's message in a chat the agent owns."""
+        await self._require_owner(agent, conversation_id)
+        return await self.conversations.record(
+            "agent",
+            {"text": text, "agent_name": agent.name},
+            conversation_id,
+            client_message_id=client_message_id,
+        )
+
+    async def hand_back(self, agent: AgentStatus, conversation_id: str) -> Event:
+        current = await self._require_owner(agent, conversation_id)
+        await self._move(conversation_id, current, Ownership(Owner.BOT), agent)
+        return await self._say(
+            conversation_id,
+            "You are now back with the council's assistant.",
+            handoff={"state": "bot"},
+        )
+
+    async def close(
+        self, agent: AgentStatus, conversation_id: str, wrap_up: str
+    ) -> Event:
+        current = await self._require_owner(agent, conversation_id)
+        await self._move(conversation_id, current, Ownership(Owner.CLOSED), agent)
+        logger.info(
+            "Conversation %s closed by %s: %s", conversation_id, agent.agent_id, wrap_up
+        )
+        return await self._say(
+            conversation_id,
+            "The adviser has closed this chat. Thank you for contacting the council.",
+            handoff={"state": "closed", "wrap_up": wrap_up},
+        )
+
+    async def _require_owner(
+        self, agent: AgentStatus, conversation_id: str
+    ) -> Ownership:
+        current = await self.conversations.log.ownership(conversation_id)
+        if current.owner is not Owner.AGENT or current.agent_id != agent.agent_id:
+            raise NotYourChatError(conversation_id)
+        return current
+
+    async def _move(
+        self,
+        conversation_id: str,
+        current: Ownership,
+        target: Ownership,
+        agent: AgentStatus,
+    ) -> None:
+        if not await self.conversations.log.hand_over(conversation_id, current, target):
+            raise NotYourChatError(conversation_id)
+        if conversation_id in agent.chats:
+            agent.chats.remove(conversation_id)
+        await self.conversations.state.agents.put(agent)
+
+    async def _why_unavailable(self, area: str) -> str | None:
+        if not self.hours.is_open(datetime.now(UTC)):
+            return "closed"
+        agents = await self.conversations.state.agents.all()
+        if not any(
+            a.presence == "available" and (area in a.skills or "*" in a.skills)
+            for a in agents
+        ):
+            return "no_agent"
+        if len(await self.conversations.state.queues.waiting(area)) >= self.max_queue:
+            return "queue_full"
+        return None
+
+    async def _queue_text(self, area: str, position: int) -> str:
+        text = (
+            "I have asked for a person to join. "
+            f"You are number {position} in the queue."
+        )
+        waits = self.recent_waits.get(area)
+        if waits is None or len(waits) < MIN_SAMPLES_FOR_ESTIMATE:
+            return text + " We cannot estimate the wait yet."
+        minutes = math.ceil(statistics.median(waits) * position / 60)
+        return text + f" The wait is likely to be about {minutes} minutes."
+
+    def _note_wait(self, area: str, conversation_id: str) -> None:
+        started = self.queued_at.pop(conversation_id, None)
+        if started is not None:
+            waits = self.recent_waits.setdefault(area, deque(maxlen=20))
+            waits.append(time.monotonic() - started)
+
+    async def _say(self, conversation_id: str, text: str, **extra: object) -> Event:
+        return await self.conversations.record(
+            "system", {"text": text, **extra}, conversation_id, kind="state"
+        )
+
+
+UNAVAILABLE = {
+    "closed": (
+        "Our advisers are not working now. You can leave a message and we will reply "
+        "when we are open, or keep asking the assistant."
+    ),
+    "no_agent": (
+        "No adviser is free to chat just now. You can leave a message and we will "
+        "reply, or keep asking the assistant."
+    ),
+    "queue_full": (
+        "Our advisers are very busy. You can leave a message and we will reply, "
+        "or keep asking the assistant."
+    ),
+}

@@ -1,0 +1,87 @@
+"""Queues of conversations waiting for an agent, one per service area.
+
+First come, first served, with a priority flag that puts a chat ahead of every
+chat without it. ``claim`` removes a chat atomically, so when two agents accept the
+same chat at once exactly one of them gets it.
+"""
+
+import time
+from typing import Protocol
+
+from redis.asyncio import Redis
+
+# Scores order priority chats before the rest, each group by arrival time.
+PRIORITY_OFFSET = 10**13
+
+
+def score(priority: bool, at: float) -> float:
+    millis = int(at * 1000)
+    return float(millis if priority else PRIORITY_OFFSET + millis)
+
+
+class Queues(Protocol):
+    async def enqueue(
+        self, area: str, conversation_id: str, priority: bool = False
+    ) -> int: ...
+
+    async def claim(self, area: str, conversation_id: str) -> bool: ...
+
+    async def position(self, area: str, conversation_id: str) -> int | None: ...
+
+    async def waiting(self, area: str) -> list[str]: ...
+
+
+class LocalQueues:
+    """Queues in this process, for a single gateway worker."""
+
+    def __init__(self) -> None:
+        self._queues: dict[str, dict[str, float]] = {}
+
+    async def enqueue(
+        self, area: str, conversation_id: str, priority: bool = False
+    ) -> int:
+        queue = self._queues.setdefault(area, {})
+        queue.setdefault(conversation_id, score(priority, time.time()))
+        return await self.position(area, conversation_id) or 0
+
+    async def claim(self, area: str, conversation_id: str) -> bool:
+        return self._queues.get(area, {}).pop(conversation_id, None) is not None
+
+    async def position(self, area: str, conversation_id: str) -> int | None:
+        ordered = await self.waiting(area)
+        if conversation_id not in ordered:
+            return None
+        return ordered.index(conversation_id) + 1
+
+    async def waiting(self, area: str) -> list[str]:
+        queue = self._queues.get(area, {})
+        return sorted(queue, key=queue.__getitem__)
+
+
+class RedisQueues:
+    """Queues as Redis sorted sets, shared by every gateway worker."""
+
+    def __init__(self, redis: Redis) -> None:
+        self._redis = redis
+
+    def _key(self, area: str) -> str:
+        return f"council:queue:{area}"
+
+    async def enqueue(
+        self, area: str, conversation_id: str, priority: bool = False
+    ) -> int:
+        # NX: a chat already waiting keeps its place.
+        await self._redis.zadd(
+            self._key(area), {conversation_id: score(priority, time.time())}, nx=True
+        )
+        return await self.position(area, conversation_id) or 0
+
+    async def claim(self, area: str, conversation_id: str) -> bool:
+        return bool(await self._redis.zrem(self._key(area), conversation_id))
+
+    async def position(self, area: str, conversation_id: str) -> int | None:
+        rank = await self._redis.zrank(self._key(area), conversation_id)
+        return None if rank is None else int(rank) + 1
+
+    async def waiting(self, area: str) -> list[str]:
+        return list(await self._redis.zrange(self._key(area), 0, -1))
