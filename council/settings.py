@@ -42,6 +42,11 @@ class Settings(BaseSettings):
 
     max_message_chars: int = 2000
 
+    # The contact centre's hours in UK time; England and Wales bank holidays are
+    # closed days (see webchat/opening_hours.py).
+    contact_centre_hours: str = "mon-fri 08:30-17:00"
+    max_queue_length: int = 50
+
     @model_validator(mode="after")
     def refuse_development_secrets_in_production(self) -> "Settings":
         if self.environment != "production":

@@ -19,6 +19,8 @@ from webchat.api import conversations, health, knowledge
 from webchat.api.deps import Services
 from webchat.conversation_log import ConversationLog
 from webchat.conversations import ConversationService
+from webchat.handoff import HandoffService
+from webchat.opening_hours import OpeningHours
 from webchat.rasa_client import RasaClient
 
 logger = logging.getLogger(__name__)
@@ -79,6 +81,11 @@ async def _start_services(settings: Settings) -> Services:
     log = ConversationLog(engine)
     service = ConversationService(
         log=log, state=shared, rasa=rasa, max_message_chars=settings.max_message_chars
+    )
+    service.handoff = HandoffService(
+        service,
+        OpeningHours.parse(settings.contact_centre_hours),
+        max_queue=settings.max_queue_length,
     )
     return Services(settings, engine, http, shared, rasa, service, search)
 

@@ -10,6 +10,7 @@ import math
 import statistics
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -45,6 +46,7 @@ class HandoffService:
     conversations: ConversationService
     hours: OpeningHours
     max_queue: int = 50
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     # Known shortcoming: recent waits live in this worker's memory, so with several
     # workers each estimates from the chats it saw accepted. They belong in Redis
     # beside the queues; until then an estimate is only given after enough samples.
@@ -169,7 +171,7 @@ class HandoffService:
         await self.conversations.state.agents.put(agent)
 
     async def _why_unavailable(self, area: str) -> str | None:
-        if not self.hours.is_open(datetime.now(UTC)):
+        if not self.hours.is_open(self.clock()):
             return "closed"
         agents = await self.conversations.state.agents.all()
         if not any(

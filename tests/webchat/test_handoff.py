@@ -1,0 +1,160 @@
+"""Handoff rules over a real SQLite log: queues, one winner, a silent assistant."""
+
+import asyncio
+from datetime import UTC, datetime, time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from council.database import create_engine, create_tables
+from webchat.conversation_log import ConversationLog
+from webchat.conversations import ConversationService
+from webchat.handoff import HandoffService, NotYourChatError
+from webchat.opening_hours import OpeningHours
+from webchat.ownership import InvalidHandoverError, Owner
+from webchat.rasa_client import RasaClient
+from webchat.state import build
+from webchat.state.agents import AgentStatus
+
+A_WEDNESDAY_NOON = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
+ALWAYS = OpeningHours({day: (time(0, 0), time(23, 59)) for day in range(7)})
+
+
+@pytest.fixture()
+async def service(tmp_path: Path):
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'council.db'}")
+    await create_tables(engine)
+    # Nothing listens on port 9: a call to Rasa would fail and show in the log.
+    http = httpx.AsyncClient(timeout=2)
+    rasa = RasaClient("http://127.0.0.1:9", b"secret", "token", http)
+    conversations = ConversationService(ConversationLog(engine), build(""), rasa, 2000)
+    conversations.handoff = HandoffService(
+        conversations, ALWAYS, max_queue=2, clock=lambda: A_WEDNESDAY_NOON
+    )
+    yield conversations
+    await http.aclose()
+    await engine.dispose()
+
+
+async def available_agent(service, agent_id="alice", skills=("waste",)):
+    agent = AgentStatus(agent_id, agent_id.title(), "available", list(skills), 2)
+    await service.state.agents.put(agent)
+    return agent
+
+
+async def test_request_with_an_available_agent_queues_the_chat(service):
+    await available_agent(service)
+    conversation_id = await service.start()
+
+    event = await service.handoff.request(conversation_id, "waste", "resident_asked")
+
+    assert event.body["handoff"] == {"state": "waiting", "area": "waste", "position": 1}
+    assert "number 1 in the queue" in event.body["text"]
+    assert (await service.log.ownership(conversation_id)).owner is Owner.WAITING
+
+
+async def test_request_outside_opening_hours_offers_a_message_instead(service):
+    await available_agent(service)
+    service.handoff.hours = OpeningHours({})
+    conversation_id = await service.start()
+
+    event = await service.handoff.request(conversation_id, "waste", "resident_asked")
+
+    assert event.body["handoff"]["why"] == "closed"
+    assert (await service.log.ownership(conversation_id)).owner is Owner.BOT
+
+
+async def test_request_on_a_bank_holiday_is_closed_whatever_the_hours(service):
+    await available_agent(service)
+    service.handoff.clock = lambda: datetime(2026, 12, 25, 12, 0, tzinfo=UTC)
+    conversation_id = await service.start()
+
+    event = await service.handoff.request(conversation_id, "waste", "resident_asked")
+
+    assert event.body["handoff"]["why"] == "closed"
+
+
+async def test_request_with_no_agent_for_the_area_is_not_queued(service):
+    await available_agent(service, skills=("housing",))
+    conversation_id = await service.start()
+
+    event = await service.handoff.request(conversation_id, "waste", "resident_asked")
+
+    assert event.body["handoff"]["why"] == "no_agent"
+
+
+async def test_request_when_the_queue_is_full_is_not_queued(service):
+    await available_agent(service)
+    for _ in range(2):
+        await service.handoff.request(await service.start(), "waste", "asked")
+    conversation_id = await service.start()
+
+    event = await service.handoff.request(conversation_id, "waste", "resident_asked")
+
+    assert event.body["handoff"]["why"] == "queue_full"
+
+
+async def test_two_agents_accepting_one_chat_at_once_only_one_wins(service):
+    alice = await available_agent(service, "alice")
+    bob = await available_agent(service, "bob")
+    conversation_id = await service.start()
+    await service.handoff.request(conversation_id, "waste", "resident_asked")
+
+    results = await asyncio.gather(
+        service.handoff.accept(alice, conversation_id),
+        service.handoff.accept(bob, conversation_id),
+        return_exceptions=True,
+    )
+
+    assert sum(1 for r in results if isinstance(r, NotYourChatError)) == 1
+    owner = await service.log.ownership(conversation_id)
+    assert owner.owner is Owner.AGENT and owner.agent_id in ("alice", "bob")
+
+
+async def test_assistant_stays_silent_while_an_agent_owns_the_chat(service):
+    alice = await available_agent(service)
+    conversation_id = await service.start()
+    await service.handoff.request(conversation_id, "waste", "resident_asked")
+    await service.handoff.accept(alice, conversation_id)
+
+    accepted = await service.accept_text(conversation_id, "m1", "hello, anyone?")
+    replies = await service.answer(accepted)
+
+    assert replies == []
+    history = await service.history(conversation_id)
+    assert [e.author for e in history][-1] == "resident"
+
+
+async def test_another_agent_cannot_speak_in_a_chat_it_does_not_own(service):
+    alice = await available_agent(service, "alice")
+    bob = await available_agent(service, "bob")
+    conversation_id = await service.start()
+    await service.handoff.request(conversation_id, "waste", "resident_asked")
+    await service.handoff.accept(alice, conversation_id)
+
+    with pytest.raises(NotYourChatError):
+        await service.handoff.agent_says(bob, conversation_id, None, "hi")
+
+
+async def test_hand_back_returns_the_chat_to_the_assistant(service):
+    alice = await available_agent(service)
+    conversation_id = await service.start()
+    await service.handoff.request(conversation_id, "waste", "resident_asked")
+    await service.handoff.accept(alice, conversation_id)
+
+    await service.handoff.hand_back(alice, conversation_id)
+
+    assert (await service.log.ownership(conversation_id)).owner is Owner.BOT
+    assert conversation_id not in alice.chats
+
+
+async def test_a_closed_chat_cannot_be_reopened_by_queueing(service):
+    alice = await available_agent(service)
+    conversation_id = await service.start()
+    await service.handoff.request(conversation_id, "waste", "resident_asked")
+    await service.handoff.accept(alice, conversation_id)
+    await service.handoff.close(alice, conversation_id, "answered")
+
+    with pytest.raises(InvalidHandoverError):
+        await service.handoff.request(conversation_id, "waste", "resident_asked")
