@@ -20,6 +20,7 @@ from webchat.errors import (
 )
 from webchat.ownership import Owner, assistant_may_answer
 from webchat.rasa_client import RasaClient, RasaUnavailableError
+from webchat.redaction import CARD_WARNING, redact_card_numbers
 from webchat.replies import bot_events_from_rasa
 from webchat.state import SharedState
 
@@ -72,8 +73,21 @@ class ConversationService:
         if len(cleaned) > self.max_message_chars:
             raise MessageTooLongError(self.max_message_chars, len(cleaned))
 
-        body = {"text": cleaned}
-        return await self._accept(conversation_id, client_message_id, body)
+        redacted, cards = redact_card_numbers(cleaned)
+        body: dict[str, Any] = {"text": redacted}
+        if cards:
+            body["redacted"] = ["card_number"]
+
+        accepted = await self._accept(conversation_id, client_message_id, body)
+        if cards and accepted.new:
+            logger.info("Card number hidden in conversation %s", conversation_id)
+            await self.record(
+                "system",
+                {"text": CARD_WARNING},
+                conversation_id,
+                reply_to=accepted.event.seq,
+            )
+        return accepted
 
     async def accept_button(
         self, conversation_id: str, client_message_id: str | None, payload: str
@@ -138,8 +152,13 @@ class ConversationService:
                     )
                 ]
 
+            bodies = bot_events_from_rasa(messages)
+            if bodies:
+                understood = await self.rasa.understanding(event.conversation_id)
+                bodies[0] = {**bodies[0], "understood": understood}
+
             replies = []
-            for body in bot_events_from_rasa(messages):
+            for body in bodies:
                 replies.append(
                     await self.record(
                         "bot", body, event.conversation_id, reply_to=event.seq

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from council.enquiries.categories import load_categories
 from webchat.conversation_log import Event, Ownership
 from webchat.conversations import ConversationService
 from webchat.errors import GatewayError
@@ -24,6 +25,14 @@ from webchat.state.agents import AgentStatus
 logger = logging.getLogger(__name__)
 
 GENERAL_QUEUE = "council-and-contact"
+QUEUES_CHANNEL = "__queues__"
+
+
+def service_areas() -> list[str]:
+    """The taxonomy's service areas: one queue each."""
+    return sorted({category.split(".")[0] for category in load_categories()})
+
+
 MIN_SAMPLES_FOR_ESTIMATE = 3
 
 
@@ -77,6 +86,7 @@ class HandoffService:
 
         position = await state.queues.enqueue(area, conversation_id)
         self.queued_at[conversation_id] = time.monotonic()
+        await self._queues_changed(area)
         logger.info("Conversation %s queued for %s (%s)", conversation_id, area, reason)
         return await self._say(
             conversation_id,
@@ -102,6 +112,7 @@ class HandoffService:
             raise NotYourChatError(conversation_id)
 
         self._note_wait(current.area or GENERAL_QUEUE, conversation_id)
+        await self._queues_changed(current.area or GENERAL_QUEUE)
         agent.chats.append(conversation_id)
         await state.agents.put(agent)
         return await self._say(
@@ -149,6 +160,35 @@ class HandoffService:
             handoff={"state": "closed", "wrap_up": wrap_up},
         )
 
+    async def snapshot(self) -> dict[str, object]:
+        """Every waiting chat by area, and every agent's presence and load."""
+        state = self.conversations.state
+        queues = []
+        for area in service_areas():
+            waiting = await state.queues.waiting(area)
+            if waiting:
+                queues.append({"area": area, "waiting": waiting})
+        agents = [
+            {
+                "agent_id": agent.agent_id,
+                "name": agent.name,
+                "presence": agent.presence,
+                "chats": len(agent.chats),
+                "capacity": agent.capacity,
+            }
+            for agent in await state.agents.all()
+        ]
+        return {"queues": queues, "agents": agents}
+
+    async def _queues_changed(self, area: str) -> None:
+        """Tell consoles to refresh, and each waiting resident their new place."""
+        state = self.conversations.state
+        await state.fanout.publish(QUEUES_CHANNEL, {"type": "queues"})
+        for position, waiting in enumerate(await state.queues.waiting(area), 1):
+            await state.fanout.publish(
+                waiting, {"type": "queue", "area": area, "position": position}
+            )
+
     async def _require_owner(
         self, agent: AgentStatus, conversation_id: str
     ) -> Ownership:
@@ -169,6 +209,9 @@ class HandoffService:
         if conversation_id in agent.chats:
             agent.chats.remove(conversation_id)
         await self.conversations.state.agents.put(agent)
+        await self.conversations.state.fanout.publish(
+            QUEUES_CHANNEL, {"type": "queues"}
+        )
 
     async def _why_unavailable(self, area: str) -> str | None:
         if not self.hours.is_open(self.clock()):

@@ -70,6 +70,39 @@ class RasaClient:
         logger.debug("Rasa returned %d messages for %s", len(messages), message_id)
         return list(messages)
 
+    async def understanding(self, conversation_id: str) -> dict[str, Any]:
+        """What Rasa understood of the latest message: intent, entities, slots.
+
+        For the agent console. Returns an empty dict when Rasa cannot say.
+        """
+        try:
+            response = await self.http.get(
+                f"{self.base_url}/conversations/{conversation_id}/tracker",
+                params={"token": self.token, "include_events": "NONE"},
+                timeout=5.0,
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as error:
+            logger.debug("No understanding for %s: %r", conversation_id, error)
+            return {}
+
+        tracker = response.json()
+        latest = tracker.get("latest_message") or {}
+        intent = latest.get("intent") or {}
+        return {
+            "intent": intent.get("name"),
+            "confidence": intent.get("confidence"),
+            "entities": [
+                {"entity": e.get("entity"), "value": e.get("value")}
+                for e in latest.get("entities") or []
+            ],
+            "slots": {
+                name: value
+                for name, value in (tracker.get("slots") or {}).items()
+                if value is not None and name != "session_started_metadata"
+            },
+        }
+
     async def status(self) -> dict[str, Any]:
         """Rasa's ``/status``: which model is loaded. Raises on any failure."""
         response = await self.http.get(

@@ -167,6 +167,10 @@ async def _send_events(
         overflow.cancel()
 
         frame = getter.result()
+        if frame.get("type") != "event":
+            # Transient news such as a new place in the queue: not in the log.
+            await _send(websocket, frame)
+            continue
         seq = frame["event"]["seq"]
         if seq <= last_sent:
             continue

@@ -20,7 +20,8 @@
     socket: null,
     retryDelay: 500,
     outbox: JSON.parse(sessionStorage.getItem(STORE + ":outbox") || "[]"),
-    seen: {}
+    seen: {},
+    owner: "bot"
   };
 
   function el(tag, attrs, text) {
@@ -84,6 +85,9 @@
     state.seen[event.seq] = true;
     state.lastSeq = Math.max(state.lastSeq, event.seq);
 
+    if (event.handoff && event.handoff.state) {
+      state.owner = event.handoff.state === "unavailable" ? state.owner : event.handoff.state;
+    }
     if (event.author === "resident") {
       var pending = log.querySelector('[data-client-id="' + CSS.escape(event.client_message_id || "") + '"]');
       if (pending) pending.remove();
@@ -138,7 +142,7 @@
     state.outbox.push(frame);
     saveOutbox();
     renderPending(frame);
-    typing.hidden = false;
+    typing.hidden = state.owner !== "bot";
     flush();
   }
 
@@ -160,6 +164,9 @@
     var frame;
     try { frame = JSON.parse(message.data); } catch (e) { return; }
     if (frame.type === "event") renderEvent(frame.event);
+    if (frame.type === "queue") {
+      status.textContent = "You are number " + frame.position + " in the queue for a person.";
+    }
     if (frame.type === "ack") { settle(frame.client_message_id); showError(""); }
     if (frame.type === "error") {
       settle(frame.client_message_id);

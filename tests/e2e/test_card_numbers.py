@@ -1,0 +1,38 @@
+"""A card number typed into the chat never reaches Rasa, the log or the files."""
+
+import httpx
+import pytest
+
+from council.settings import DEVELOPMENT_SECRET
+from tests.e2e.conftest import (
+    frames_until,
+    is_reply,
+    new_conversation,
+    open_socket,
+    send_text,
+)
+
+pytestmark = pytest.mark.e2e
+
+CARD = "4444 3333 2222 1111"
+
+
+def test_typed_card_number_is_hidden_everywhere_and_the_resident_told(stack, gateway):
+    conversation_id = new_conversation(gateway)
+
+    with open_socket(stack, conversation_id) as socket:
+        send_text(socket, f"can i pay with my card {CARD} please")
+        frames = frames_until(socket, lambda f: is_reply(f) and f["event"]["author"] == "bot")
+    with open_socket(stack, conversation_id) as socket:
+        replay = frames_until(socket, lambda f: is_reply(f) and f["event"]["author"] == "bot")
+    tracker = httpx.get(
+        f"http://127.0.0.1:{stack.rasa_port}/conversations/{conversation_id}/tracker",
+        params={"token": DEVELOPMENT_SECRET},
+    ).json()
+
+    events = [f["event"] for f in frames + replay if f["type"] == "event"]
+    assert all("4444" not in (e.get("text") or "") for e in events)
+    assert any("card number" in e["text"] and e["author"] == "system" for e in events)
+    assert "4444" not in str(tracker)
+    for log in (stack.var / "log").glob("*.log"):
+        assert "4444333322221111" not in log.read_text(errors="replace").replace(" ", "")

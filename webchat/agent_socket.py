@@ -1,0 +1,235 @@
+"""The agents' websocket: queues, accepting chats, replying, handing back, closing.
+
+One connection per agent console. The agent's identity comes from the sign-in
+(see :mod:`webchat.identity`); the socket carries the agent's presence: connecting
+makes the agent available, disconnecting makes them offline (their chats stay
+theirs, so a reload loses nothing).
+
+Client frames::
+
+    {"type": "presence", "presence": "available" | "away"}
+    {"type": "accept", "conversation_id": ...}
+    {"type": "message", "conversation_id": ..., "client_message_id": ..., "text": ...}
+    {"type": "handback", "conversation_id": ...}
+    {"type": "close", "conversation_id": ..., "wrap_up": ...}
+
+Server frames: ``queues`` (every waiting chat), ``transcript`` (a chat's whole log
+when the agent takes it or reconnects), ``event`` (with ``conversation_id``),
+``ack`` and ``error`` as on the residents' socket.
+"""
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocketState
+
+from council.errors import CouncilError
+from webchat.api.deps import Services
+from webchat.conversations import clean_text
+from webchat.errors import BadFrameError, EmptyMessageError, error_body
+from webchat.handoff import QUEUES_CHANNEL
+from webchat.state.agents import AgentStatus
+from webchat.state.fanout import Subscription
+
+logger = logging.getLogger(__name__)
+
+router = APIRouter()
+
+WRAP_UPS = ("answered", "enquiry raised", "referred elsewhere", "no reply", "other")
+
+
+@dataclass
+class AgentPrincipal:
+    """A signed-in member of staff as the console needs them."""
+
+    agent_id: str
+    name: str
+    roles: frozenset[str]
+
+
+@router.websocket("/ws/agent")
+async def agent_socket(websocket: WebSocket) -> None:
+    deps: Services = websocket.app.state.services
+    principal = await deps.authenticate_agent(websocket)
+    if principal is None:
+        return
+
+    await websocket.accept()
+    session = AgentSession(websocket, deps, await _agent_status(deps, principal))
+    await session.run()
+
+
+async def _agent_status(deps: Services, principal: AgentPrincipal) -> AgentStatus:
+    agent = await deps.state.agents.get(principal.agent_id)
+    if agent is None:
+        agent = AgentStatus(
+            principal.agent_id,
+            principal.name,
+            skills=list(deps.settings.agent_default_skills),
+            capacity=deps.settings.agent_default_capacity,
+        )
+    agent.presence = "available"
+    await deps.state.agents.put(agent)
+    return agent
+
+
+@dataclass
+class AgentSession:
+    websocket: WebSocket
+    deps: Services
+    agent: AgentStatus
+    pumps: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    send_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def run(self) -> None:
+        """Serve the connection until the agent leaves."""
+        logger.info("Agent %s connected", self.agent.agent_id)
+        self._follow(QUEUES_CHANNEL, after=None)
+        await self.send_queues()
+        for conversation_id in list(self.agent.chats):
+            await self._take(conversation_id)
+
+        try:
+            while True:
+                raw = await self.websocket.receive_text()
+                await self._handle(raw)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            for task in self.pumps.values():
+                task.cancel()
+            await self._set_presence("offline")
+            logger.info("Agent %s disconnected", self.agent.agent_id)
+
+    async def _handle(self, raw: str) -> None:
+        frame: dict[str, Any] = {}
+        try:
+            frame = _parse(raw)
+            await self._act(frame)
+        except CouncilError as error:
+            await self.send(
+                {
+                    "type": "error",
+                    "client_message_id": frame.get("client_message_id"),
+                    "conversation_id": frame.get("conversation_id"),
+                    **error_body(error.code, error.public_message),
+                }
+            )
+
+    async def _act(self, frame: dict[str, Any]) -> None:
+        kind = frame.get("type")
+        handoff = self.deps.conversations.handoff
+        assert handoff is not None
+
+        if kind == "presence":
+            presence = frame.get("presence")
+            if presence not in ("available", "away"):
+                raise BadFrameError("presence must be available or away")
+            await self._set_presence(presence)
+            return
+
+        conversation_id = frame.get("conversation_id")
+        if not isinstance(conversation_id, str):
+            raise BadFrameError("frame without conversation_id")
+        await self._refresh()
+
+        if kind == "accept":
+            await handoff.accept(self.agent, conversation_id)
+            await self._take(conversation_id)
+        elif kind == "message":
+            text = clean_text(str(frame.get("text") or ""))
+            if not text:
+                raise EmptyMessageError()
+            event = await handoff.agent_says(
+                self.agent, conversation_id, frame.get("client_message_id"), text
+            )
+            await self.send(
+                {
+                    "type": "ack",
+                    "conversation_id": conversation_id,
+                    "client_message_id": event.client_message_id,
+                    "seq": event.seq,
+                }
+            )
+        elif kind == "handback":
+            await handoff.hand_back(self.agent, conversation_id)
+        elif kind == "close":
+            wrap_up = frame.get("wrap_up")
+            if wrap_up not in WRAP_UPS:
+                raise BadFrameError(f"wrap_up must be one of {', '.join(WRAP_UPS)}")
+            await handoff.close(self.agent, conversation_id, wrap_up)
+        else:
+            raise BadFrameError(f"unknown frame type {str(kind)[:32]!r}")
+
+    async def _take(self, conversation_id: str) -> None:
+        """Send the chat's whole log, then follow it live."""
+        history = await self.deps.conversations.history(conversation_id)
+        await self.send(
+            {
+                "type": "transcript",
+                "conversation_id": conversation_id,
+                "events": [event.as_frame() for event in history],
+            }
+        )
+        last = history[-1].seq if history else 0
+        self._follow(conversation_id, after=last)
+
+    def _follow(self, conversation_id: str, after: int | None) -> None:
+        if conversation_id in self.pumps:
+            return
+        subscription = self.deps.state.fanout.subscribe(conversation_id)
+        self.pumps[conversation_id] = asyncio.create_task(
+            self._pump(subscription, after)
+        )
+
+    async def _pump(self, subscription: Subscription, after: int | None) -> None:
+        last = after or 0
+        try:
+            while True:
+                frame = await subscription.queue.get()
+                if frame.get("type") == "queues":
+                    await self.send_queues()
+                    continue
+                seq = frame["event"]["seq"]
+                if seq <= last:
+                    continue
+                last = seq
+                await self.send(
+                    {**frame, "conversation_id": subscription.conversation_id}
+                )
+        finally:
+            self.deps.state.fanout.unsubscribe(subscription)
+
+    async def send_queues(self) -> None:
+        await self.send(
+            {"type": "queues", **await self.deps.conversations.handoff.snapshot()}
+        )  # type: ignore[union-attr]
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        async with self.send_lock:
+            if self.websocket.application_state == WebSocketState.CONNECTED:
+                await self.websocket.send_text(json.dumps(frame))
+
+    async def _refresh(self) -> None:
+        stored = await self.deps.state.agents.get(self.agent.agent_id)
+        if stored is not None:
+            self.agent = stored
+
+    async def _set_presence(self, presence: str) -> None:
+        await self._refresh()
+        self.agent.presence = presence
+        await self.deps.state.agents.put(self.agent)
+
+
+def _parse(raw: str) -> dict[str, Any]:
+    try:
+        frame = json.loads(raw)
+    except json.JSONDecodeError:
+        raise BadFrameError("frame is not JSON") from None
+    if not isinstance(frame, dict):
+        raise BadFrameError("frame is not a JSON object")
+    return frame
