@@ -50,7 +50,11 @@ index: .venv/.installed ## Build the knowledge index (only changed articles re-e
 run: install index model ## Install, build, train, then start everything and print URLs
 	$(PY) -m tools.stack
 
-browser: ## Install Debian's Chromium for the browser tests
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+browser: node_modules/axe-core/axe.min.js ## Install Chromium and axe-core for the browser tests
 	scripts/ensure-chromium.sh
 
 test-bot: .venv-rasa/.installed $(SPACY_PIPELINE)/meta.json

@@ -1,6 +1,7 @@
 """The widget on the demo page, driven in Debian's Chromium by Playwright."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -91,3 +92,57 @@ def test_widget_keeps_the_conversation_after_a_reload(page):
 
     expect(page.locator(".council-chat__message--bot")).to_have_count(1, timeout=30_000)
     expect(page.locator(".council-chat__message--resident")).to_have_count(1)
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page: Page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """() => axe.run(document, {
+            runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a",
+                                             "wcag21aa", "wcag22aa"]}
+        })"""
+    )
+    return [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]}
+        for v in result["violations"]
+    ]
+
+
+def test_widget_page_has_no_axe_violations_before_and_after_an_answer(page):
+    expect(page.get_by_role("status")).to_contain_text("Connected", timeout=30_000)
+    assert axe_violations(page) == []
+
+    ask(page, "How can I pay my Council Tax?")
+    expect(page.locator(".council-chat__message--bot")).to_have_count(1, timeout=60_000)
+
+    assert axe_violations(page) == []
+
+
+def test_widget_can_be_used_by_keyboard_alone(page):
+    expect(page.get_by_role("status")).to_contain_text("Connected", timeout=30_000)
+
+    page.keyboard.press("Tab")  # skip link
+    for _ in range(10):
+        if page.evaluate("document.activeElement.id") == "council-chat-input":
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.type("How can I pay my Council Tax?")
+    page.keyboard.press("Enter")
+
+    expect(page.locator(".council-chat__message--bot")).to_have_count(1, timeout=60_000)
+
+
+def test_widget_reflows_at_400_percent_zoom_without_sideways_scrolling(browser, stack):
+    # WCAG 1.4.10: 1280 CSS pixels at 400% zoom is a 320 pixel wide viewport.
+    context = browser.new_context(viewport={"width": 320, "height": 256})
+    zoomed = context.new_page()
+    zoomed.goto(stack.gateway_url + "/")
+    expect(zoomed.get_by_label("Your message")).to_be_visible(timeout=30_000)
+
+    scroll_width = zoomed.evaluate("document.documentElement.scrollWidth")
+    context.close()
+
+    assert scroll_width <= 320
