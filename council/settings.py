@@ -42,22 +42,63 @@ class Settings(BaseSettings):
 
     max_message_chars: int = 2000
 
+    # Identity (docs/identity.md). The defaults point at the local OIDC provider
+    # (python -m tools.oidc_provider), so development signs in offline.
+    identity_ca_file: Path | None = None
+    identity_assertion_secret: str = DEVELOPMENT_SECRET
+    session_cookie_secure: bool = True
+    session_lifetime_seconds: int = 8 * 3600
+    sign_in_timeout_seconds: int = 600
+    token_leeway_seconds: int = 60
+
+    agent_tenant_id: str = ""
+    agent_oidc_authority: str = "https://127.0.0.1:9443/council"
+    agent_client_id: str = "council-console"
+    agent_client_secret: str = DEVELOPMENT_SECRET
+    agent_api_audience: str = ""
+    agent_scopes: list[str] = []
+
+    resident_oidc_authority: str = "https://127.0.0.1:9443/council"
+    resident_client_id: str = "council-webchat"
+    resident_client_secret: str = DEVELOPMENT_SECRET
+    resident_link_lifetime_seconds: int = 4 * 3600
+
     # The contact centre's hours in UK time; England and Wales bank holidays are
     # closed days (see webchat/opening_hours.py).
     contact_centre_hours: str = "mon-fri 08:30-17:00"
     max_queue_length: int = 50
+    # Skills (service areas, "*" for all) and concurrent chats for agents who have
+    # no entry of their own yet.
+    agent_default_skills: list[str] = ["*"]
+    agent_default_capacity: int = 3
 
     @model_validator(mode="after")
     def refuse_development_secrets_in_production(self) -> "Settings":
         if self.environment != "production":
             return self
 
-        for name in ("rasa_token", "gateway_rasa_secret"):
+        for name in (
+            "rasa_token",
+            "gateway_rasa_secret",
+            "identity_assertion_secret",
+            "agent_client_secret",
+            "resident_client_secret",
+        ):
             if getattr(self, name) == DEVELOPMENT_SECRET:
                 raise ValueError(
                     f"{name.upper()} still has the development value; set a long "
                     "random secret before running in production."
                 )
+        if len(self.identity_assertion_secret) < 32:
+            raise ValueError(
+                "IDENTITY_ASSERTION_SECRET is shorter than 32 characters; set a long "
+                "random secret before running in production."
+            )
+        if not self.session_cookie_secure:
+            raise ValueError(
+                "SESSION_COOKIE_SECURE is off; production serves HTTPS only, so "
+                "remove the setting (it is on by default)."
+            )
         return self
 
     @property

@@ -15,11 +15,12 @@ from council.database import create_engine, create_tables
 from council.settings import Settings, get_settings
 from knowledge.search import KnowledgeSearch
 from webchat import errors, state, websocket
-from webchat.api import conversations, health, knowledge
+from webchat.api import auth, conversations, health, knowledge
 from webchat.api.deps import Services
 from webchat.conversation_log import ConversationLog
 from webchat.conversations import ConversationService
 from webchat.handoff import HandoffService
+from webchat.identity import build_identity
 from webchat.opening_hours import OpeningHours
 from webchat.rasa_client import RasaClient
 
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(conversations.router)
     app.include_router(knowledge.router)
     app.include_router(websocket.router)
+    app.include_router(auth.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)
@@ -87,7 +89,10 @@ async def _start_services(settings: Settings) -> Services:
         OpeningHours.parse(settings.contact_centre_hours),
         max_queue=settings.max_queue_length,
     )
-    return Services(settings, engine, http, shared, rasa, service, search)
+    identity = build_identity(settings, shared.redis)
+    return Services(
+        settings, engine, http, shared, rasa, service, search, identity=identity
+    )
 
 
 async def _stop_services(services: Services) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from council.settings import Settings
 from knowledge.search import KnowledgeSearch
 from webchat.conversations import ConversationService
+from webchat.identity import IdentityService
 from webchat.rasa_client import RasaClient
 from webchat.state import SharedState
 
@@ -25,6 +26,7 @@ class Services:
     rasa: RasaClient
     conversations: ConversationService
     knowledge: KnowledgeSearch
+    identity: IdentityService
 
 
 def services(request: Request) -> Services:

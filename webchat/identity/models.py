@@ -20,11 +20,13 @@ class SignedInUser:
 
     @classmethod
     def from_claims(cls, claims: dict[str, Any]) -> "SignedInUser":
+        """The user a verified token names; ``roles`` counts only as a list."""
+        roles = claims.get("roles")
         return cls(
             subject=str(claims.get("oid") or claims["sub"]),
             name=str(claims.get("name", "")),
             username=str(claims.get("preferred_username", "")),
-            roles=frozenset(str(role) for role in claims.get("roles", [])),
+            roles=frozenset(roles if isinstance(roles, list) else ()),
         )
 
     def to_json(self) -> dict[str, Any]:
