@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     # The contact centre's hours in UK time; England and Wales bank holidays are
     # closed days (see webchat/opening_hours.py).
     contact_centre_hours: str = "mon-fri 08:30-17:00"
+    contact_centre_closed_on_bank_holidays: bool = True
     max_queue_length: int = 50
     # Skills (service areas, "*" for all) and concurrent chats for agents who have
     # no entry of their own yet.

@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 import httpx
 
 from council.settings import DEVELOPMENT_SECRET
+from tools.oidc_provider.process import LocalProvider
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +43,12 @@ class Stack:
     gateway_port: int = 8000
     rasa_port: int = 5005
     actions_port: int = 5055
+    oidc_port: int = 9443
     model: Path = ROOT / "models" / "council.tar.gz"
     var: Path = ROOT / "var"
     extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    provider: LocalProvider | None = None
 
     @property
     def gateway_url(self) -> str:
@@ -57,6 +60,8 @@ class Stack:
         env.setdefault("RASA_TOKEN", DEVELOPMENT_SECRET)
         env.setdefault("HF_HUB_OFFLINE", "1")
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        env.update(self.identity_provider().gateway_environment())
+        env.setdefault("SESSION_COOKIE_SECURE", "false")
         env.update(self.extra_env)
         env.update(
             {
@@ -69,11 +74,23 @@ class Stack:
         )
         return env
 
+    def identity_provider(self) -> LocalProvider:
+        """The local OIDC provider that stands in for Entra ID in development."""
+        if self.provider is None:
+            self.provider = LocalProvider(
+                port=self.oidc_port, state_dir=self.var / f"oidc-{self.oidc_port}"
+            )
+        return self.provider
+
     def start(self) -> None:
         """Start every process; returns at once (see :meth:`wait_ready`)."""
         env = self.environment()
         endpoints = self._write_endpoints(env)
         (self.var / "log").mkdir(parents=True, exist_ok=True)
+
+        provider = self.identity_provider()
+        provider.start(self.var / "log" / "oidc-provider.log")
+        provider.wait_ready()
 
         self._spawn(
             "actions",
@@ -122,6 +139,8 @@ class Stack:
         raise RuntimeError(f"stack not ready after {timeout}s: {last}\n{self.tails()}")
 
     def stop(self) -> None:
+        if self.provider is not None:
+            self.provider.stop()
         for process in self.processes.values():
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
@@ -196,6 +215,7 @@ def main() -> None:
         url = stack.gateway_url
         print(
             f"\nReady.\n  Chat page:       {url}/\n"
+            f"  Agent console:   {url}/console (sign in as a seeded agent)\n"
             f"  Health:          {url}/healthz\n"
             f"  REST API:        {url}/api/conversations\n"
             f"  Knowledge API:   {url}/api/knowledge/search?q=council+tax\n"

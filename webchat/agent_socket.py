@@ -32,6 +32,8 @@ from webchat.api.deps import Services
 from webchat.conversations import clean_text
 from webchat.errors import BadFrameError, EmptyMessageError, error_body
 from webchat.handoff import QUEUES_CHANNEL
+from webchat.identity.guards import authorise_websocket
+from webchat.identity.models import SignedInUser
 from webchat.state.agents import AgentStatus
 from webchat.state.fanout import Subscription
 
@@ -42,33 +44,24 @@ router = APIRouter()
 WRAP_UPS = ("answered", "enquiry raised", "referred elsewhere", "no reply", "other")
 
 
-@dataclass
-class AgentPrincipal:
-    """A signed-in member of staff as the console needs them."""
-
-    agent_id: str
-    name: str
-    roles: frozenset[str]
-
-
 @router.websocket("/ws/agent")
 async def agent_socket(websocket: WebSocket) -> None:
     deps: Services = websocket.app.state.services
-    principal = await deps.authenticate_agent(websocket)
-    if principal is None:
+    user = await authorise_websocket(websocket, "Agent")
+    if user is None:
         return
 
     await websocket.accept()
-    session = AgentSession(websocket, deps, await _agent_status(deps, principal))
+    session = AgentSession(websocket, deps, await _agent_status(deps, user))
     await session.run()
 
 
-async def _agent_status(deps: Services, principal: AgentPrincipal) -> AgentStatus:
-    agent = await deps.state.agents.get(principal.agent_id)
+async def _agent_status(deps: Services, user: SignedInUser) -> AgentStatus:
+    agent = await deps.state.agents.get(user.subject)
     if agent is None:
         agent = AgentStatus(
-            principal.agent_id,
-            principal.name,
+            user.subject,
+            user.name,
             skills=list(deps.settings.agent_default_skills),
             capacity=deps.settings.agent_default_capacity,
         )

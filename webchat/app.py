@@ -14,8 +14,8 @@ from starlette.concurrency import run_in_threadpool
 from council.database import create_engine, create_tables
 from council.settings import Settings, get_settings
 from knowledge.search import KnowledgeSearch
-from webchat import errors, state, websocket
-from webchat.api import auth, conversations, health, knowledge
+from webchat import agent_socket, errors, state, websocket
+from webchat.api import auth, console, conversations, health, knowledge
 from webchat.api.deps import Services
 from webchat.conversation_log import ConversationLog
 from webchat.conversations import ConversationService
@@ -52,6 +52,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(knowledge.router)
     app.include_router(websocket.router)
     app.include_router(auth.router)
+    app.include_router(console.router)
+    app.include_router(agent_socket.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)
@@ -86,7 +88,10 @@ async def _start_services(settings: Settings) -> Services:
     )
     service.handoff = HandoffService(
         service,
-        OpeningHours.parse(settings.contact_centre_hours),
+        OpeningHours.parse(
+            settings.contact_centre_hours,
+            closed_on_bank_holidays=settings.contact_centre_closed_on_bank_holidays,
+        ),
         max_queue=settings.max_queue_length,
     )
     identity = build_identity(settings, shared.redis)

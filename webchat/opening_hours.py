@@ -26,9 +26,12 @@ class OpeningHours:
 
     times: dict[int, tuple[time, time]]
     subdivision: str = "ENG"
+    closed_on_bank_holidays: bool = True
 
     @classmethod
-    def parse(cls, text: str, subdivision: str = "ENG") -> "OpeningHours":
+    def parse(
+        cls, text: str, subdivision: str = "ENG", closed_on_bank_holidays: bool = True
+    ) -> "OpeningHours":
         """Read ``"mon-fri 08:30-17:00; sat 09:00-12:00"``; raise ValueError if bad."""
         times: dict[int, tuple[time, time]] = {}
         for part in filter(None, (p.strip() for p in text.lower().split(";"))):
@@ -39,20 +42,28 @@ class OpeningHours:
             first = DAYS.index(match["first"])
             last = DAYS.index(match["last"] or match["first"])
             opens = time.fromisoformat(match["open"])
-            closes = time.fromisoformat(match["close"])
+            # "24:00" closes at the end of the day.
+            closes = (
+                time.max
+                if match["close"] == "24:00"
+                else time.fromisoformat(match["close"])
+            )
             if closes <= opens:
                 raise ValueError(f"closing time before opening time in {part!r}")
             for day in range(first, last + 1):
                 times[day] = (opens, closes)
-        return cls(times, subdivision)
+        return cls(times, subdivision, closed_on_bank_holidays)
 
     def is_open(self, moment: datetime) -> bool:
         """Whether agents are working at ``moment`` (any time zone)."""
         local = moment.astimezone(UK)
-        if local.date() in holidays.country_holidays("GB", subdiv=self.subdivision):
+        bank_holidays = holidays.country_holidays("GB", subdiv=self.subdivision)
+        if self.closed_on_bank_holidays and local.date() in bank_holidays:
             return False
 
         hours = self.times.get(local.weekday())
         if hours is None:
             return False
-        return hours[0] <= local.time() < hours[1]
+        return hours[0] <= local.time() < hours[1] or (
+            hours[1] == time.max and local.time() >= hours[0]
+        )

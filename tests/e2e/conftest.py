@@ -27,7 +27,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         gateway_port=free_port(),
         rasa_port=free_port(),
         actions_port=free_port(),
-        extra_env={"DATABASE_URL": f"sqlite:///{database}", "REDIS_URL": ""},
+        oidc_port=free_port(),
+        extra_env={
+            "DATABASE_URL": f"sqlite:///{database}",
+            "REDIS_URL": "",
+            # Agents on duty all week, so handoff tests do not depend on the day.
+            "CONTACT_CENTRE_HOURS": "mon-sun 00:00-24:00",
+            "CONTACT_CENTRE_CLOSED_ON_BANK_HOLIDAYS": "false",
+        },
     )
     running.start()
     try:
