@@ -33,7 +33,9 @@ class UnknownCategoryError(InvalidEnquiryError):
     """The category is not a topic id of the council's service taxonomy."""
 
     code = "unknown_category"
-    public_message = "That is not a kind of enquiry the council takes. Please choose one."
+    public_message = (
+        "That is not a kind of enquiry the council takes. Please choose one."
+    )
 
     def __init__(self, category: str):
         super().__init__("category", f"{category!r} is not a taxonomy topic id")

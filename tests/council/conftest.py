@@ -47,7 +47,7 @@ class PostgresServer:
         return self.url_of(name)
 
     def drop_database(self, url: str) -> None:
-        name = make_url(url).database
+        name = str(make_url(url).database)
         self._admin.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
                 sql.Identifier(name)

@@ -338,6 +338,7 @@ async def test_change_status_through_the_lifecycle_records_every_change(
 
     assert resolved.status is EnquiryStatus.RESOLVED
     assert closed.status is EnquiryStatus.CLOSED and not closed.is_open
+    assert await service.get(enquiry.reference) == closed
     assert [(change.status.value, change.note, change.by) for change in history] == [
         ("received", "Enquiry received", "assistant"),
         ("assigned", "Highways team", "agent:alice"),

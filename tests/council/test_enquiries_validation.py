@@ -13,6 +13,7 @@ from council.enquiries import (
 )
 from council.enquiries.categories import load_categories
 from council.enquiries.validation import (
+    CheckedEnquiry,
     check_details,
     check_email,
     check_location,
@@ -145,20 +146,19 @@ def test_new_enquiry_from_an_unknown_source_is_refused() -> None:
 
 def test_new_enquiry_fingerprint_ignores_the_key_but_not_the_details() -> None:
     categories = load_categories()
-    base = {
-        "category": "waste.missed-collection",
-        "location": Location(postcode="TR1 3AY"),
-    }
 
-    first = check_new_enquiry(
-        NewEnquiry(details="Bin", idempotency_key="a", **base), categories
-    )
-    same = check_new_enquiry(
-        NewEnquiry(details="Bin ", idempotency_key="b", **base), categories
-    )
-    other = check_new_enquiry(
-        NewEnquiry(details="Box", idempotency_key="a", **base), categories
-    )
+    def checked(details: str, key: str) -> CheckedEnquiry:
+        new = NewEnquiry(
+            category="waste.missed-collection",
+            details=details,
+            location=Location(postcode="TR1 3AY"),
+            idempotency_key=key,
+        )
+        return check_new_enquiry(new, categories)
+
+    first = checked("Bin", "a")
+    same = checked("Bin ", "b")
+    other = checked("Box", "a")
 
     assert first.fingerprint() == same.fingerprint()
     assert first.fingerprint() != other.fingerprint()
