@@ -8,6 +8,7 @@ import pytest
 from council import identity as assertions
 from tests.identity.flows import sign_in
 from tests.identity.servers import ThreadedServer
+from webchat.identity import chat_key
 
 AMARA = "amara.okafor@residents.example"
 GARETH = "gareth.jones@residents.example"
@@ -25,6 +26,33 @@ def known_to_gateway(gateway: ThreadedServer, conversation_id: str) -> dict:
 
 def resident_login(gateway: ThreadedServer, conversation_id: str) -> str:
     return f"{gateway.url}/auth/resident/login?conversation_id={conversation_id}"
+
+
+@pytest.fixture
+def browser(browser: httpx.Client, identity) -> httpx.Client:
+    """A browser that started every conversation it signs in to (chat_key)."""
+    secret = identity.settings.identity_assertion_secret
+    real_get = browser.get
+
+    def get(url, *args, **kwargs):
+        if "/auth/resident/login?conversation_id=" in str(url):
+            conversation_id = str(url).rsplit("=", 1)[1]
+            browser.cookies.set(
+                chat_key.COOKIE, chat_key.chat_key(secret, conversation_id)
+            )
+        return real_get(url, *args, **kwargs)
+
+    browser.get = get  # type: ignore[method-assign]
+    return browser
+
+
+def test_resident_sign_in_refused_for_a_conversation_this_browser_did_not_start(
+    gateway: ThreadedServer, provider
+) -> None:
+    with httpx.Client(timeout=15.0) as stranger:
+        response = stranger.get(resident_login(gateway, new_conversation()))
+
+    assert response.status_code == 400
 
 
 def test_resident_sign_in_links_the_identity_to_the_conversation(

@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from webchat.identity import chat_key
 from webchat.identity.errors import (
     BadSignInRequestError,
     IdentityProviderUnavailableError,
@@ -156,6 +157,11 @@ async def resident_login(
     """Start a resident's sign-in for one conversation."""
     if not CONVERSATION_ID.match(conversation_id):
         raise BadSignInRequestError("conversation_id is not a conversation id")
+    secret = identity.settings.identity_assertion_secret
+    if not chat_key.holds(
+        secret, request.cookies.get(chat_key.COOKIE), conversation_id
+    ):
+        raise BadSignInRequestError("this browser did not start the conversation")
 
     auth_uri = await identity.residents.begin(
         _redirect_uri(request, identity, "/auth/resident/callback"),

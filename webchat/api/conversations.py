@@ -8,11 +8,12 @@ assistant's replies come back in the response.
 import logging
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from webchat.api.deps import ServicesDep
 from webchat.conversation_log import Event
+from webchat.identity import chat_key
 
 logger = logging.getLogger(__name__)
 
@@ -54,10 +55,18 @@ class Replies(BaseModel):
 
 
 @router.post("", response_model=NewConversation, status_code=201)
-async def start_conversation(
-    deps: ServicesDep,
-) -> NewConversation:
+async def start_conversation(deps: ServicesDep, response: Response) -> NewConversation:
     conversation_id = await deps.conversations.start()
+
+    # The browser that starts a chat may later sign in to it (see chat_key).
+    response.set_cookie(
+        chat_key.COOKIE,
+        chat_key.chat_key(deps.settings.identity_assertion_secret, conversation_id),
+        httponly=True,
+        samesite="lax",
+        secure=deps.settings.session_cookie_secure,
+        path="/auth/resident",
+    )
     return NewConversation(conversation_id=conversation_id)
 
 
