@@ -21,6 +21,7 @@ from webchat.conversation_log import ConversationLog
 from webchat.conversations import ConversationService
 from webchat.handoff import HandoffService
 from webchat.identity import build_identity
+from webchat.identity.models import ResidentIdentity
 from webchat.opening_hours import OpeningHours
 from webchat.rasa_client import RasaClient
 
@@ -95,6 +96,17 @@ async def _start_services(settings: Settings) -> Services:
         max_queue=settings.max_queue_length,
     )
     identity = build_identity(settings, shared.redis)
+
+    async def tell_the_chat(conversation_id: str, resident: ResidentIdentity) -> None:
+        await service.record(
+            "system",
+            {"text": f"You are signed in as {resident.name}.", "signed_in": True},
+            conversation_id,
+            kind="state",
+        )
+
+    identity.on_resident_signed_in = tell_the_chat
+    service.assertions = identity.assertion_for_conversation
     return Services(
         settings, engine, http, shared, rasa, service, search, identity=identity
     )

@@ -8,6 +8,7 @@ processed twice), then handed to the assistant one turn at a time per conversati
 
 import logging
 import unicodedata
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +56,7 @@ class ConversationService:
     rasa: RasaClient
     max_message_chars: int
     handoff: "HandoffService | None" = None
+    assertions: Callable[[str], Awaitable[str | None]] | None = None
 
     async def start(self) -> str:
         return await self.log.create()
@@ -134,7 +136,7 @@ class ConversationService:
                     payload or event.body["text"],
                     kind="button" if payload else "text",
                     message_id=f"{event.conversation_id}:{event.seq}",
-                    metadata={"conversation_id": event.conversation_id},
+                    metadata=await self._metadata(event.conversation_id),
                 )
             except RasaUnavailableError as error:
                 logger.warning(
@@ -175,6 +177,16 @@ class ConversationService:
                 )
             )
         return replies
+
+    async def _metadata(self, conversation_id: str) -> dict[str, Any]:
+        """What Rasa and the actions get with each turn: never personal details,
+        only a short-lived signed assertion of who is signed in, if anyone."""
+        metadata: dict[str, Any] = {"conversation_id": conversation_id}
+        if self.assertions is not None:
+            assertion = await self.assertions(conversation_id)
+            if assertion:
+                metadata["identity_assertion"] = assertion
+        return metadata
 
     async def history(self, conversation_id: str, after: int = 0) -> list[Event]:
         return await self.log.events_after(conversation_id, after)

@@ -29,6 +29,10 @@ def bot_events_from_rasa(messages: list[dict[str, Any]]) -> list[dict[str, Any]]
             bodies[-1]["sources"] = _sources(custom.get("sources"))
             if custom.get("answerable") is not None:
                 bodies[-1]["answerable"] = bool(custom["answerable"])
+            if isinstance(custom.get("sign_in"), dict):
+                bodies[-1]["sign_in"] = {
+                    "reason": str(custom["sign_in"].get("reason") or "")
+                }
             handoff = custom.get("handoff")
             if isinstance(handoff, dict):
                 bodies[-1]["handoff"] = {

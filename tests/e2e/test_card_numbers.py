@@ -22,9 +22,13 @@ def test_typed_card_number_is_hidden_everywhere_and_the_resident_told(stack, gat
 
     with open_socket(stack, conversation_id) as socket:
         send_text(socket, f"can i pay with my card {CARD} please")
-        frames = frames_until(socket, lambda f: is_reply(f) and f["event"]["author"] == "bot")
+        frames = frames_until(
+            socket, lambda f: is_reply(f) and f["event"]["author"] == "bot"
+        )
     with open_socket(stack, conversation_id) as socket:
-        replay = frames_until(socket, lambda f: is_reply(f) and f["event"]["author"] == "bot")
+        replay = frames_until(
+            socket, lambda f: is_reply(f) and f["event"]["author"] == "bot"
+        )
     tracker = httpx.get(
         f"http://127.0.0.1:{stack.rasa_port}/conversations/{conversation_id}/tracker",
         params={"token": DEVELOPMENT_SECRET},
@@ -35,4 +39,6 @@ def test_typed_card_number_is_hidden_everywhere_and_the_resident_told(stack, gat
     assert any("card number" in e["text"] and e["author"] == "system" for e in events)
     assert "4444" not in str(tracker)
     for log in (stack.var / "log").glob("*.log"):
-        assert "4444333322221111" not in log.read_text(errors="replace").replace(" ", "")
+        assert "4444333322221111" not in log.read_text(errors="replace").replace(
+            " ", ""
+        )

@@ -180,6 +180,10 @@ async def resident_callback(request: Request, identity: Identity) -> RedirectRes
     resident = ResidentIdentity.from_claims(completed.claims)
 
     await identity.links.link(completed.context["conversation_id"], resident)
+    if identity.on_resident_signed_in is not None:
+        await identity.on_resident_signed_in(
+            completed.context["conversation_id"], resident
+        )
     return RedirectResponse(completed.context["next"], status_code=303)
 
 

@@ -1,6 +1,7 @@
 """Everything identity needs, built once with the gateway's other services."""
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
@@ -28,6 +29,10 @@ class IdentityService:
     agent_tokens: TokenVerifier
     sessions: SessionStore
     links: ResidentLinks
+    # Called after a resident signs in to a conversation, so the chat can say so.
+    on_resident_signed_in: Callable[[str, ResidentIdentity], Awaitable[None]] | None = (
+        None
+    )
 
     @property
     def cookie_name(self) -> str:

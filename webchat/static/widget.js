@@ -111,6 +111,16 @@
       item.appendChild(line);
     });
 
+    if (event.sign_in) {
+      var signIn = el("a", {
+        class: "council-chat__button council-chat__signin",
+        href: gateway + "/auth/resident/login?conversation_id=" +
+          encodeURIComponent(state.conversationId),
+        target: "_blank", rel: "noopener"
+      }, "Sign in (opens in a new tab)");
+      item.appendChild(signIn);
+    }
+
     if ((event.buttons || []).length) {
       var group = el("div", { class: "council-chat__buttons", role: "group",
         "aria-label": "Suggested replies" });
@@ -204,7 +214,7 @@
 
   function start() {
     if (state.conversationId) { connect(); return; }
-    fetch(gateway + "/api/conversations", { method: "POST" })
+    fetch(gateway + "/api/conversations", { method: "POST", credentials: "include" })
       .then(function (response) {
         if (!response.ok) throw new Error("status " + response.status);
         return response.json();
