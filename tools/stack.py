@@ -192,7 +192,7 @@ class Stack:
                 ]
                 if parsed.password:
                     lines.append(f"  password: {parsed.password}")
-            lines += ["  key_prefix: council"]
+                lines.append("  key_prefix: council")
 
         path = self.var / "rasa" / f"endpoints-{self.rasa_port}.yml"
         path.parent.mkdir(parents=True, exist_ok=True)
