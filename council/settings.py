@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     environment: Literal["development", "test", "production"] = "development"
+    council_name: str = "Sample Council"
 
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8000
@@ -73,6 +74,21 @@ class Settings(BaseSettings):
     agent_default_skills: list[str] = ["*"]
     agent_default_capacity: int = 3
 
+    # Microsoft Teams for councillors (docs/teams.md). BOT_APP_ID empty turns
+    # the channel off. The defaults for the metadata and the token authority
+    # are Microsoft's; tests and development point them at tools.bot_connector.
+    bot_app_id: str = ""
+    bot_app_secret: str = DEVELOPMENT_SECRET
+    bot_tenant_id: str = ""
+    bot_authority: str = ""
+    bot_openid_metadata_url: str = (
+        "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    )
+    bot_ca_file: Path | None = None
+    bot_token_leeway_seconds: int = 300
+    bot_activity_ttl_seconds: int = 24 * 3600
+    councillors_file: Path | None = ROOT / "council" / "councillors" / "sample.yaml"
+
     @model_validator(mode="after")
     def refuse_development_secrets_in_production(self) -> "Settings":
         if self.environment != "production":
@@ -95,12 +111,35 @@ class Settings(BaseSettings):
                 "IDENTITY_ASSERTION_SECRET is shorter than 32 characters; set a long "
                 "random secret before running in production."
             )
+        self._refuse_development_bot_settings()
         if not self.session_cookie_secure:
             raise ValueError(
                 "SESSION_COOKIE_SECURE is off; production serves HTTPS only, so "
                 "remove the setting (it is on by default)."
             )
         return self
+
+    def _refuse_development_bot_settings(self) -> None:
+        """The Teams channel, when on, needs its own secret and tenant, and
+        the sample councillors must never be recognised in production."""
+        if not self.bot_app_id:
+            return
+        if self.bot_app_secret == DEVELOPMENT_SECRET:
+            raise ValueError(
+                "BOT_APP_SECRET still has the development value; set the Azure "
+                "Bot's client secret before running in production."
+            )
+        if not self.bot_tenant_id:
+            raise ValueError(
+                "BOT_TENANT_ID is empty; a single-tenant bot registration needs "
+                "the council's Entra tenant id."
+            )
+        sample = ROOT / "council" / "councillors" / "sample.yaml"
+        if self.councillors_file is not None and self.councillors_file == sample:
+            raise ValueError(
+                "COUNCILLORS_FILE is the sample list; point it at the council's "
+                "own list of councillors before running in production."
+            )
 
     @property
     def async_database_url(self) -> str:

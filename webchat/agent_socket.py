@@ -27,6 +27,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.websockets import WebSocketState
 
+from council.enquiries import EnquirySource, Location, NewEnquiry
 from council.errors import CouncilError
 from webchat.api.deps import Services
 from webchat.conversations import clean_text
@@ -148,6 +149,17 @@ class AgentSession:
                     "seq": event.seq,
                 }
             )
+        elif kind == "note":
+            text = clean_text(str(frame.get("text") or ""))
+            if not text:
+                raise EmptyMessageError()
+            await handoff.note(self.agent, conversation_id, text)
+        elif kind == "typing":
+            await handoff.typing(self.agent, conversation_id)
+        elif kind == "transfer":
+            await self._transfer(conversation_id, frame)
+        elif kind == "create_enquiry":
+            await self._create_enquiry(conversation_id, frame)
         elif kind == "handback":
             await handoff.hand_back(self.agent, conversation_id)
         elif kind == "close":
@@ -157,6 +169,64 @@ class AgentSession:
             await handoff.close(self.agent, conversation_id, wrap_up)
         else:
             raise BadFrameError(f"unknown frame type {str(kind)[:32]!r}")
+
+    async def _transfer(self, conversation_id: str, frame: dict[str, Any]) -> None:
+        handoff = self.deps.conversations.handoff
+        assert handoff is not None
+
+        if isinstance(frame.get("area"), str):
+            await handoff.transfer_to_queue(self.agent, conversation_id, frame["area"])
+        elif isinstance(frame.get("agent_id"), str):
+            other = await self.deps.state.agents.get(frame["agent_id"])
+            if other is None or other.agent_id == self.agent.agent_id:
+                raise BadFrameError("transfer to an unknown agent")
+            await handoff.transfer_to_agent(self.agent, conversation_id, other)
+        else:
+            raise BadFrameError("transfer needs an area or an agent_id")
+        self._unfollow(conversation_id)
+
+    async def _create_enquiry(
+        self, conversation_id: str, frame: dict[str, Any]
+    ) -> None:
+        """Raise an enquiry for the resident, linked to this chat's transcript."""
+        handoff = self.deps.conversations.handoff
+        assert handoff is not None
+        await handoff.require_owner(self.agent, conversation_id)
+
+        details = clean_text(str(frame.get("details") or ""))
+        postcode = frame.get("postcode") or None
+        enquiry = await self.deps.enquiries.create(
+            NewEnquiry(
+                category=str(frame.get("category") or ""),
+                details=details,
+                location=Location(
+                    postcode=postcode,
+                    description=None if postcode else "Given in the chat",
+                ),
+                source=EnquirySource.AGENT,
+                conversation_id=conversation_id,
+                idempotency_key=f"{conversation_id}:agent:"
+                f"{frame.get('client_message_id') or details[:32]}",
+            )
+        )
+        logger.info(
+            "Agent %s raised %s from conversation %s",
+            self.agent.agent_id,
+            enquiry.reference,
+            conversation_id,
+        )
+        await self.send(
+            {
+                "type": "enquiry",
+                "conversation_id": conversation_id,
+                "reference": enquiry.reference,
+            }
+        )
+
+    def _unfollow(self, conversation_id: str) -> None:
+        task = self.pumps.pop(conversation_id, None)
+        if task is not None:
+            task.cancel()
 
     async def _take(self, conversation_id: str) -> None:
         """Send the chat's whole log, then follow it live."""
@@ -184,8 +254,20 @@ class AgentSession:
         try:
             while True:
                 frame = await subscription.queue.get()
-                if frame.get("type") == "queues":
+                kind = frame.get("type")
+                if kind == "queues":
                     await self.send_queues()
+                    continue
+                if kind == "assigned":
+                    if frame["agent_id"] == self.agent.agent_id:
+                        await self._refresh()
+                        await self._take(frame["conversation_id"])
+                    continue
+                if kind != "event":
+                    if frame.get("audience") in ("all", "agent"):
+                        await self.send(
+                            {**frame, "conversation_id": subscription.conversation_id}
+                        )
                     continue
                 seq = frame["event"]["seq"]
                 if seq <= last:

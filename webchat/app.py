@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from council.database import create_engine, create_tables
+from council.enquiries import EnquiryService
 from council.settings import Settings, get_settings
 from knowledge.search import KnowledgeSearch
 from webchat import agent_socket, errors, state, websocket
@@ -108,7 +109,15 @@ async def _start_services(settings: Settings) -> Services:
     identity.on_resident_signed_in = tell_the_chat
     service.assertions = identity.assertion_for_conversation
     return Services(
-        settings, engine, http, shared, rasa, service, search, identity=identity
+        settings,
+        engine,
+        http,
+        shared,
+        rasa,
+        service,
+        search,
+        identity=identity,
+        enquiries=EnquiryService(engine),
     )
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from webchat.conversation_log import ConversationLog, DuplicateMessageError, Event
 from webchat.errors import (
+    AlreadyRatedError,
     EmptyMessageError,
     MessageTooLongError,
     UnknownConversationError,
@@ -189,7 +190,37 @@ class ConversationService:
         return metadata
 
     async def history(self, conversation_id: str, after: int = 0) -> list[Event]:
+        """The whole log after ``after``, private notes included: for staff."""
         return await self.log.events_after(conversation_id, after)
+
+    async def rate(
+        self, conversation_id: str, score: int, comment: str | None
+    ) -> Event:
+        """Log the resident's rating of the chat; only one per conversation."""
+        await self.require(conversation_id)
+        if await self.log.find_client_message(conversation_id, "rating"):
+            raise AlreadyRatedError(conversation_id)
+
+        body: dict[str, Any] = {"text": f"Rated {score} out of 5", "score": score}
+        if comment and clean_text(comment):
+            body["comment"] = redact_card_numbers(clean_text(comment))[0]
+        try:
+            return await self.record(
+                "resident",
+                body,
+                conversation_id,
+                client_message_id="rating",
+                kind="rating",
+            )
+        except DuplicateMessageError:
+            raise AlreadyRatedError(conversation_id) from None
+
+    async def resident_history(
+        self, conversation_id: str, after: int = 0
+    ) -> list[Event]:
+        """The log as the resident may see it: without agents' private notes."""
+        events = await self.log.events_after(conversation_id, after)
+        return [event for event in events if event.kind != "note"]
 
     async def _accept(
         self, conversation_id: str, client_message_id: str | None, body: dict[str, Any]

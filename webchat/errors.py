@@ -49,6 +49,18 @@ class UnknownConversationError(GatewayError):
     public_message = "That conversation does not exist. Please start a new chat."
 
 
+class NotYourConversationError(GatewayError):
+    code = "not_your_conversation"
+    status = 403
+    public_message = "Only the browser that started this chat can do that."
+
+
+class AlreadyRatedError(GatewayError):
+    code = "already_rated"
+    status = 409
+    public_message = "You have already rated this chat. Thank you."
+
+
 class UnofferedButtonError(GatewayError):
     code = "unoffered_button"
     public_message = "That option is no longer available. Please type your reply."

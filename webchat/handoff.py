@@ -42,6 +42,11 @@ class NotYourChatError(GatewayError):
     public_message = "This chat belongs to another adviser or is no longer waiting."
 
 
+class UnknownAreaError(GatewayError):
+    code = "unknown_area"
+    public_message = "There is no queue for that service area."
+
+
 class AgentAtCapacityError(GatewayError):
     code = "agent_at_capacity"
     status = 409
@@ -129,7 +134,7 @@ class HandoffService:
         text: str,
     ) -> Event:
         """Log and deliver an agent's message in a chat the agent owns."""
-        await self._require_owner(agent, conversation_id)
+        await self.require_owner(agent, conversation_id)
         return await self.conversations.record(
             "agent",
             {"text": text, "agent_name": agent.name},
@@ -137,8 +142,79 @@ class HandoffService:
             client_message_id=client_message_id,
         )
 
+    async def note(self, agent: AgentStatus, conversation_id: str, text: str) -> Event:
+        """A private note for colleagues: in the log, never shown to the resident."""
+        await self.require_owner(agent, conversation_id)
+        return await self.conversations.record(
+            "agent",
+            {"text": text, "agent_name": agent.name},
+            conversation_id,
+            kind="note",
+        )
+
+    async def typing(self, agent: AgentStatus, conversation_id: str) -> None:
+        """Tell the resident the agent is typing (not logged)."""
+        await self.require_owner(agent, conversation_id)
+        await self.conversations.state.fanout.publish(
+            conversation_id,
+            {
+                "type": "typing",
+                "author": "agent",
+                "name": agent.name,
+                "audience": "resident",
+            },
+        )
+
+    async def transfer_to_queue(
+        self, agent: AgentStatus, conversation_id: str, area: str
+    ) -> Event:
+        """Put the chat at the front of another area's queue."""
+        if area not in service_areas():
+            raise UnknownAreaError(area)
+        current = await self.require_owner(agent, conversation_id)
+
+        await self._move(
+            conversation_id, current, Ownership(Owner.WAITING, area=area), agent
+        )
+        await self.conversations.state.queues.enqueue(
+            area, conversation_id, priority=True
+        )
+        self.queued_at[conversation_id] = time.monotonic()
+        await self._queues_changed(area)
+        return await self._say(
+            conversation_id,
+            "The adviser has passed your chat to another team. Please wait.",
+            handoff={"state": "waiting", "area": area, "position": 1},
+        )
+
+    async def transfer_to_agent(
+        self, agent: AgentStatus, conversation_id: str, other: AgentStatus
+    ) -> Event:
+        """Give the chat straight to another agent who has room for it."""
+        if len(other.chats) >= other.capacity or other.presence != "available":
+            raise AgentAtCapacityError(other.agent_id)
+        current = await self.require_owner(agent, conversation_id)
+
+        target = Ownership(Owner.AGENT, area=current.area, agent_id=other.agent_id)
+        await self._move(conversation_id, current, target, agent)
+        other.chats.append(conversation_id)
+        await self.conversations.state.agents.put(other)
+        await self.conversations.state.fanout.publish(
+            QUEUES_CHANNEL,
+            {
+                "type": "assigned",
+                "agent_id": other.agent_id,
+                "conversation_id": conversation_id,
+            },
+        )
+        return await self._say(
+            conversation_id,
+            f"{other.name} from the council has joined the chat.",
+            handoff={"state": "agent", "agent_name": other.name},
+        )
+
     async def hand_back(self, agent: AgentStatus, conversation_id: str) -> Event:
-        current = await self._require_owner(agent, conversation_id)
+        current = await self.require_owner(agent, conversation_id)
         await self._move(conversation_id, current, Ownership(Owner.BOT), agent)
         return await self._say(
             conversation_id,
@@ -149,7 +225,7 @@ class HandoffService:
     async def close(
         self, agent: AgentStatus, conversation_id: str, wrap_up: str
     ) -> Event:
-        current = await self._require_owner(agent, conversation_id)
+        current = await self.require_owner(agent, conversation_id)
         await self._move(conversation_id, current, Ownership(Owner.CLOSED), agent)
         logger.info(
             "Conversation %s closed by %s: %s", conversation_id, agent.agent_id, wrap_up
@@ -164,10 +240,25 @@ class HandoffService:
         """Every waiting chat by area, and every agent's presence and load."""
         state = self.conversations.state
         queues = []
+        now = time.time()
         for area in service_areas():
-            waiting = await state.queues.waiting(area)
-            if waiting:
-                queues.append({"area": area, "waiting": waiting})
+            detail = await state.queues.waiting_detail(area)
+            if detail:
+                queues.append(
+                    {
+                        "area": area,
+                        "waiting": [item.conversation_id for item in detail],
+                        "waiting_detail": [
+                            {
+                                "conversation_id": item.conversation_id,
+                                "position": position,
+                                "waiting_seconds": round(now - item.since),
+                                "priority": item.priority,
+                            }
+                            for position, item in enumerate(detail, 1)
+                        ],
+                    }
+                )
         agents = [
             {
                 "agent_id": agent.agent_id,
@@ -189,7 +280,7 @@ class HandoffService:
                 waiting, {"type": "queue", "area": area, "position": position}
             )
 
-    async def _require_owner(
+    async def require_owner(
         self, agent: AgentStatus, conversation_id: str
     ) -> Ownership:
         current = await self.conversations.log.ownership(conversation_id)

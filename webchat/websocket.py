@@ -70,6 +70,8 @@ async def _handle_frame(
         frame = _parse(raw)
         client_message_id = frame.get("client_message_id")
         accepted = await _accept(deps, conversation_id, frame)
+    except _Transient:
+        return None
     except CouncilError as error:
         await _send(
             websocket,
@@ -124,6 +126,13 @@ async def _accept(
             conversation_id, client_message_id, text
         )
 
+    if frame.get("type") == "typing":
+        await deps.state.fanout.publish(
+            conversation_id,
+            {"type": "typing", "author": "resident", "audience": "agent"},
+        )
+        raise _Transient()
+
     if frame.get("type") == "button":
         payload = frame.get("payload")
         if not isinstance(payload, str):
@@ -133,6 +142,10 @@ async def _accept(
         )
 
     raise BadFrameError(f"unknown frame type {str(frame.get('type'))[:32]!r}")
+
+
+class _Transient(Exception):
+    """A frame that is passed on but not stored or acknowledged (typing)."""
 
 
 def _parse(raw: str) -> dict[str, Any]:
@@ -150,7 +163,9 @@ async def _send_events(
 ) -> None:
     """Replay the log after ``after``, then stream live events, each seq once."""
     last_sent = after
-    for event in await deps.conversations.history(subscription.conversation_id, after):
+    for event in await deps.conversations.resident_history(
+        subscription.conversation_id, after
+    ):
         await _send(websocket, {"type": "event", "event": event.as_frame()})
         last_sent = event.seq
 
@@ -169,8 +184,11 @@ async def _send_events(
         frame = getter.result()
         if frame.get("type") != "event":
             # Transient news such as a new place in the queue: not in the log.
-            await _send(websocket, frame)
+            if frame.get("audience", "all") in ("all", "resident"):
+                await _send(websocket, _without_audience(frame))
             continue
+        if frame["event"]["kind"] == "note":
+            continue  # agents' private notes never reach the resident
         seq = frame["event"]["seq"]
         if seq <= last_sent:
             continue
@@ -178,13 +196,17 @@ async def _send_events(
         # An event published while the replay ran may skip ahead; fill the gap
         # from the log so the client always sees every number in order.
         if seq > last_sent + 1:
-            for event in await deps.conversations.history(
+            for event in await deps.conversations.resident_history(
                 subscription.conversation_id, last_sent
             ):
                 if event.seq < seq:
                     await _send(websocket, {"type": "event", "event": event.as_frame()})
         await _send(websocket, frame)
         last_sent = seq
+
+
+def _without_audience(frame: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in frame.items() if key != "audience"}
 
 
 async def _send(websocket: WebSocket, frame: dict[str, Any]) -> None:

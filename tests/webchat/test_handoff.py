@@ -158,3 +158,47 @@ async def test_a_closed_chat_cannot_be_reopened_by_queueing(service):
 
     with pytest.raises(InvalidHandoverError):
         await service.handoff.request(conversation_id, "waste", "resident_asked")
+
+
+async def test_private_notes_are_logged_but_never_in_the_residents_history(service):
+    alice = await available_agent(service)
+    conversation_id = await service.start()
+    await service.handoff.request(conversation_id, "waste", "resident_asked")
+    await service.handoff.accept(alice, conversation_id)
+
+    note = await service.handoff.note(alice, conversation_id, "Caller sounds upset")
+
+    assert note.kind == "note"
+    staff = [e.seq for e in await service.history(conversation_id)]
+    resident = [e.seq for e in await service.resident_history(conversation_id)]
+    assert note.seq in staff
+    assert note.seq not in resident
+
+
+async def test_transfer_to_a_queue_puts_the_chat_first_in_that_queue(service):
+    alice = await available_agent(service, skills=("*",))
+    conversation_id = await service.start()
+    other = await service.start()
+    await service.handoff.request(other, "housing", "resident_asked")
+    await service.handoff.request(conversation_id, "waste", "resident_asked")
+    await service.handoff.accept(alice, conversation_id)
+
+    await service.handoff.transfer_to_queue(alice, conversation_id, "housing")
+
+    assert await service.state.queues.waiting("housing") == [conversation_id, other]
+    assert conversation_id not in alice.chats
+
+
+async def test_transfer_to_another_agent_gives_them_the_chat(service):
+    alice = await available_agent(service, "alice")
+    bob = await available_agent(service, "bob")
+    conversation_id = await service.start()
+    await service.handoff.request(conversation_id, "waste", "resident_asked")
+    await service.handoff.accept(alice, conversation_id)
+
+    await service.handoff.transfer_to_agent(alice, conversation_id, bob)
+
+    owner = await service.log.ownership(conversation_id)
+    assert owner.agent_id == "bob"
+    with pytest.raises(NotYourChatError):
+        await service.handoff.agent_says(alice, conversation_id, None, "still here?")

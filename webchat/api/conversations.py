@@ -8,11 +8,13 @@ assistant's replies come back in the response.
 import logging
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from webchat.api.deps import ServicesDep
 from webchat.conversation_log import Event
+from webchat.errors import NotYourConversationError
 from webchat.identity import chat_key
 
 logger = logging.getLogger(__name__)
@@ -65,7 +67,7 @@ async def start_conversation(deps: ServicesDep, response: Response) -> NewConver
         httponly=True,
         samesite="lax",
         secure=deps.settings.session_cookie_secure,
-        path="/auth/resident",
+        path="/",
     )
     return NewConversation(conversation_id=conversation_id)
 
@@ -79,6 +81,64 @@ async def post_message(
     )
     events = await deps.conversations.answer(accepted)
     return Replies(messages=[_message_out(event) for event in events])
+
+
+class Rating(BaseModel):
+    score: int = Field(ge=1, le=5, description="1 (very poor) to 5 (very good).")
+    comment: str | None = Field(default=None, max_length=1200)
+
+
+AUTHORS = {
+    "resident": "You",
+    "bot": "Assistant",
+    "agent": "Adviser",
+    "system": "Council",
+}
+
+
+@router.get("/{conversation_id}/transcript", response_class=PlainTextResponse)
+async def transcript(
+    conversation_id: str, request: Request, deps: ServicesDep
+) -> PlainTextResponse:
+    """The conversation as plain text, for the browser that started it."""
+    _require_chat_key(request, deps, conversation_id)
+
+    lines = [f"Conversation with {deps.settings.council_name}", ""]
+    for event in await deps.conversations.resident_history(conversation_id):
+        if event.kind == "rating":
+            continue
+        who = event.body.get("agent_name") or AUTHORS.get(event.author, event.author)
+        lines.append(f"[{event.at:%d %b %Y %H:%M}] {who}: {event.body.get('text', '')}")
+        for source in event.body.get("sources", []):
+            lines.append(f"    Source: {source['title']} {source['url']}")
+    return PlainTextResponse(
+        "\n".join(lines) + "\n",
+        headers={
+            "Content-Disposition": 'attachment; filename="council-chat.txt"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.post("/{conversation_id}/rating", status_code=204)
+async def rate(
+    conversation_id: str, rating: Rating, request: Request, deps: ServicesDep
+) -> Response:
+    """Record the resident's satisfaction, once per conversation."""
+    _require_chat_key(request, deps, conversation_id)
+
+    await deps.conversations.rate(conversation_id, rating.score, rating.comment)
+    return Response(status_code=204)
+
+
+def _require_chat_key(
+    request: Request, deps: ServicesDep, conversation_id: str
+) -> None:
+    secret = deps.settings.identity_assertion_secret
+    if not chat_key.holds(
+        secret, request.cookies.get(chat_key.COOKIE), conversation_id
+    ):
+        raise NotYourConversationError(conversation_id)
 
 
 def _message_out(event: Event) -> MessageOut:

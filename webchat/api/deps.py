@@ -7,6 +7,7 @@ import httpx
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from council.enquiries import EnquiryService
 from council.settings import Settings
 from knowledge.search import KnowledgeSearch
 from webchat.conversations import ConversationService
@@ -27,6 +28,7 @@ class Services:
     conversations: ConversationService
     knowledge: KnowledgeSearch
     identity: IdentityService
+    enquiries: EnquiryService
 
 
 def services(request: Request) -> Services:

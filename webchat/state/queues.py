@@ -6,6 +6,7 @@ same chat at once exactly one of them gets it.
 """
 
 import time
+from dataclasses import dataclass
 from typing import Protocol
 
 from redis.asyncio import Redis
@@ -19,6 +20,21 @@ def score(priority: bool, at: float) -> float:
     return float(millis if priority else PRIORITY_OFFSET + millis)
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """A chat in a queue: since when (Unix time) and whether it has priority."""
+
+    conversation_id: str
+    since: float
+    priority: bool
+
+
+def unscore(conversation_id: str, value: float) -> Waiting:
+    priority = value < PRIORITY_OFFSET
+    millis = value if priority else value - PRIORITY_OFFSET
+    return Waiting(conversation_id, millis / 1000, priority)
+
+
 class Queues(Protocol):
     async def enqueue(
         self, area: str, conversation_id: str, priority: bool = False
@@ -29,6 +45,8 @@ class Queues(Protocol):
     async def position(self, area: str, conversation_id: str) -> int | None: ...
 
     async def waiting(self, area: str) -> list[str]: ...
+
+    async def waiting_detail(self, area: str) -> list[Waiting]: ...
 
 
 class LocalQueues:
@@ -56,6 +74,10 @@ class LocalQueues:
     async def waiting(self, area: str) -> list[str]:
         queue = self._queues.get(area, {})
         return sorted(queue, key=queue.__getitem__)
+
+    async def waiting_detail(self, area: str) -> list[Waiting]:
+        queue = self._queues.get(area, {})
+        return [unscore(cid, queue[cid]) for cid in await self.waiting(area)]
 
 
 class RedisQueues:
@@ -85,3 +107,7 @@ class RedisQueues:
 
     async def waiting(self, area: str) -> list[str]:
         return list(await self._redis.zrange(self._key(area), 0, -1))
+
+    async def waiting_detail(self, area: str) -> list[Waiting]:
+        pairs = await self._redis.zrange(self._key(area), 0, -1, withscores=True)
+        return [unscore(cid, float(value)) for cid, value in pairs]
