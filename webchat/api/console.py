@@ -14,23 +14,37 @@ logger = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
 
-PAGE = Path(__file__).resolve().parent.parent / "static" / "console.html"
+STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 @router.get("/console", response_model=None)
 async def console(request: Request) -> Response:
     """The console, or the sign-in when nobody is signed in, or 403 without the role."""
+    return await _page_for(request, "Agent", "/console", STATIC / "console.html")
+
+
+@router.get("/supervisor", response_model=None)
+async def supervisor(request: Request) -> Response:
+    """The supervisors' live view of queues and agents."""
+    return await _page_for(
+        request, "Supervisor", "/supervisor", STATIC / "supervisor.html"
+    )
+
+
+async def _page_for(request: Request, role: str, path: str, page: Path) -> Response:
     try:
         principal = await authenticate(request, identity_service(request))
     except NotSignedInError:
-        return RedirectResponse(f"/auth/login?next={quote('/console')}", 303)
+        return RedirectResponse(f"/auth/login?next={quote(path)}", 303)
 
-    if "Agent" not in principal.user.roles:
-        logger.info("Refused the console to a user without the Agent role")
+    if role not in principal.user.roles:
+        logger.info("Refused %s to a user without the %s role", path, role)
         return Response(
-            "You are signed in, but your account does not have the Agent role. "
-            "Ask your supervisor to add it.",
+            f"You are signed in, but your account does not have the {role} role. "
+            "Ask your supervisor or the service desk to add it.",
             status_code=403,
             media_type="text/plain",
         )
-    return FileResponse(PAGE)
+    if not page.exists():
+        return Response("This page is not available yet.", 404, media_type="text/plain")
+    return FileResponse(page)
