@@ -43,6 +43,11 @@ class Settings(BaseSettings):
 
     max_message_chars: int = 2000
 
+    # Flood protection (the `limits` library's notation: "8/10seconds").
+    rate_limit_per_connection: str = "8/10seconds"
+    rate_limit_per_address: str = "60/minute"
+    rate_limit_new_conversations: str = "20/minute"
+
     # Identity (docs/identity.md). The defaults point at the local OIDC provider
     # (python -m tools.oidc_provider), so development signs in offline.
     identity_ca_file: Path | None = None
@@ -74,6 +79,31 @@ class Settings(BaseSettings):
     agent_default_skills: list[str] = ["*"]
     agent_default_capacity: int = 3
 
+    # The single view (docs/single-view.md). Links from the resident index are
+    # used for answers at or above the threshold; those between the floor and
+    # the threshold are kept for review only.
+    single_view_link_threshold: float = 0.95
+    single_view_link_floor: float = 0.5
+    # Council Tax account references have no national format.
+    council_tax_account_pattern: str = r"^\d{8}$"
+    # Data protection: transcripts, and contact details on enquiries closed
+    # longer ago, go after this many days; the log of staff views of residents'
+    # records after its own, longer, period.
+    retention_days: int = 365
+    audit_retention_days: int = 730
+
+    # Payments (docs/payments.md). The defaults point at the local sandbox
+    # (python -m tools.pay_sandbox), which speaks the GOV.UK Pay API offline.
+    pay_api_url: str = "http://127.0.0.1:9480"
+    pay_api_key: str = DEVELOPMENT_SECRET
+    pay_webhook_secret: str = DEVELOPMENT_SECRET
+    # Secrets still accepted on webhooks while the provider's is being rotated.
+    pay_previous_webhook_secrets: list[str] = []
+    pay_timeout_seconds: float = 10.0
+    # Sample records and price list until the single view supplies real ones.
+    pay_sample_charges_file: Path | None = None
+    pay_price_list_file: Path | None = None
+
     # Microsoft Teams for councillors (docs/teams.md). BOT_APP_ID empty turns
     # the channel off. The defaults for the metadata and the token authority
     # are Microsoft's; tests and development point them at tools.bot_connector.
@@ -90,6 +120,19 @@ class Settings(BaseSettings):
     councillors_file: Path | None = ROOT / "council" / "councillors" / "sample.yaml"
 
     @model_validator(mode="after")
+    def check_single_view_limits(self) -> "Settings":
+        if not 0 < self.single_view_link_floor <= self.single_view_link_threshold <= 1:
+            raise ValueError(
+                "SINGLE_VIEW_LINK_FLOOR and SINGLE_VIEW_LINK_THRESHOLD must satisfy "
+                "0 < floor <= threshold <= 1."
+            )
+        if self.retention_days < 1 or self.audit_retention_days < 1:
+            raise ValueError(
+                "RETENTION_DAYS and AUDIT_RETENTION_DAYS must be positive."
+            )
+        return self
+
+    @model_validator(mode="after")
     def refuse_development_secrets_in_production(self) -> "Settings":
         if self.environment != "production":
             return self
@@ -100,6 +143,8 @@ class Settings(BaseSettings):
             "identity_assertion_secret",
             "agent_client_secret",
             "resident_client_secret",
+            "pay_api_key",
+            "pay_webhook_secret",
         ):
             if getattr(self, name) == DEVELOPMENT_SECRET:
                 raise ValueError(
@@ -112,6 +157,11 @@ class Settings(BaseSettings):
                 "random secret before running in production."
             )
         self._refuse_development_bot_settings()
+        if not self.pay_api_url.startswith("https://"):
+            raise ValueError(
+                "PAY_API_URL is not https; point it at the payment provider "
+                "(https://publicapi.payments.service.gov.uk) in production."
+            )
         if not self.session_cookie_secure:
             raise ValueError(
                 "SESSION_COOKIE_SECURE is off; production serves HTTPS only, so "
@@ -140,6 +190,13 @@ class Settings(BaseSettings):
                 "COUNCILLORS_FILE is the sample list; point it at the council's "
                 "own list of councillors before running in production."
             )
+
+    @property
+    def payment_return_base_url(self) -> str:
+        """Where payers come back to: the public address, else the gateway's."""
+        if self.public_base_url:
+            return self.public_base_url.rstrip("/")
+        return f"http://{self.gateway_host}:{self.gateway_port}"
 
     @property
     def async_database_url(self) -> str:

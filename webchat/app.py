@@ -16,7 +16,8 @@ from council.enquiries import EnquiryService
 from council.settings import Settings, get_settings
 from knowledge.search import KnowledgeSearch
 from webchat import agent_socket, errors, state, supervisor_socket, websocket
-from webchat.api import auth, console, conversations, health, knowledge
+from webchat.api import auth, console, conversations, health, knowledge, payments
+from webchat.api import teams as teams_api
 from webchat.api.deps import Services
 from webchat.conversation_log import ConversationLog
 from webchat.conversations import ConversationService
@@ -25,6 +26,7 @@ from webchat.identity import build_identity
 from webchat.identity.models import ResidentIdentity
 from webchat.opening_hours import OpeningHours
 from webchat.rasa_client import RasaClient
+from webchat.rate_limits import RateLimits
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +58,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(console.router)
     app.include_router(agent_socket.router)
+    app.include_router(payments.router)
     app.include_router(supervisor_socket.router)
+    app.include_router(teams_api.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)
@@ -119,6 +123,12 @@ async def _start_services(settings: Settings) -> Services:
         search,
         identity=identity,
         enquiries=EnquiryService(engine),
+        limits=RateLimits.build(
+            settings.redis_url,
+            settings.rate_limit_per_connection,
+            settings.rate_limit_per_address,
+            settings.rate_limit_new_conversations,
+        ),
     )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from webchat import metrics
 from webchat.conversation_log import ConversationLog, DuplicateMessageError, Event
 from webchat.errors import (
     AlreadyRatedError,
@@ -58,6 +59,9 @@ class ConversationService:
     max_message_chars: int
     handoff: "HandoffService | None" = None
     assertions: Callable[[str], Awaitable[str | None]] | None = None
+    # The last conversation Rasa answered, so /healthz can check that Rasa really
+    # stored its tracker in Redis rather than silently in its own memory.
+    last_answered: str | None = None
 
     async def start(self) -> str:
         return await self.log.create()
@@ -168,6 +172,9 @@ class ConversationService:
                     )
                 )
 
+        _observe(event, replies)
+        if any(reply.author == "bot" for reply in replies):
+            self.last_answered = event.conversation_id
         handoff = next(
             (r.body["handoff"] for r in replies if "handoff" in r.body), None
         )
@@ -272,6 +279,7 @@ class ConversationService:
             client_message_id=client_message_id,
         )
         await self.log.append(event)
+        metrics.MESSAGES.labels(author).inc()
         await self.state.fanout.publish(
             conversation_id, {"type": "event", "event": event.as_frame()}
         )
@@ -294,6 +302,16 @@ class ConversationService:
                     for button in event.body["buttons"]
                 }
         return {}
+
+
+def _observe(event: Event, replies: list[Event]) -> None:
+    """Reply latency and whether the assistant could answer, for /metrics."""
+    if not replies:
+        return
+    metrics.REPLY_SECONDS.observe((replies[-1].at - event.at).total_seconds())
+    for reply in replies:
+        if "answerable" in reply.body:
+            metrics.ANSWERS.labels(str(bool(reply.body["answerable"])).lower()).inc()
 
 
 def clean_text(text: str) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from council.enquiries.categories import load_categories
+from webchat import metrics
 from webchat.conversation_log import Event, Ownership
 from webchat.conversations import ConversationService
 from webchat.errors import GatewayError
@@ -77,6 +78,7 @@ class HandoffService:
 
         unavailable = await self._why_unavailable(area)
         if unavailable:
+            metrics.HANDOFFS.labels(unavailable).inc()
             logger.info("Handoff for %s not queued: %s", conversation_id, unavailable)
             return await self._say(
                 conversation_id,
@@ -90,6 +92,7 @@ class HandoffService:
             raise InvalidHandoverError(current.owner, Owner.WAITING)
 
         position = await state.queues.enqueue(area, conversation_id)
+        metrics.HANDOFFS.labels("queued").inc()
         self.queued_at[conversation_id] = time.monotonic()
         await self._queues_changed(area)
         logger.info("Conversation %s queued for %s (%s)", conversation_id, area, reason)
@@ -331,6 +334,7 @@ class HandoffService:
     def _note_wait(self, area: str, conversation_id: str) -> None:
         started = self.queued_at.pop(conversation_id, None)
         if started is not None:
+            metrics.QUEUE_WAIT_SECONDS.observe(time.monotonic() - started)
             waits = self.recent_waits.setdefault(area, deque(maxlen=20))
             waits.append(time.monotonic() - started)
 

@@ -64,12 +64,14 @@ async def conversation_socket(
 async def _handle_frame(
     websocket: WebSocket, deps: Services, conversation_id: str, raw: str
 ) -> asyncio.Task[None] | None:
+    address = websocket.client.host if websocket.client else "unknown"
+    connection = f"{conversation_id}:{id(websocket)}"
     """Accept one client frame; return the assistant's turn running for it."""
     client_message_id = None
     try:
         frame = _parse(raw)
         client_message_id = frame.get("client_message_id")
-        accepted = await _accept(deps, conversation_id, frame)
+        accepted = await _accept(deps, conversation_id, frame, address, connection)
     except _Transient:
         return None
     except CouncilError as error:
@@ -110,13 +112,20 @@ async def _answer(deps: Services, accepted: Accepted) -> None:
 
 
 async def _accept(
-    deps: Services, conversation_id: str, frame: dict[str, Any]
+    deps: Services,
+    conversation_id: str,
+    frame: dict[str, Any],
+    address: str,
+    connection: str,
 ) -> Accepted:
     client_message_id = frame.get("client_message_id")
     if client_message_id is not None and (
         not isinstance(client_message_id, str) or len(client_message_id) > 64
     ):
         raise BadFrameError("client_message_id must be a string of up to 64 chars")
+
+    if frame.get("type") in ("message", "button"):
+        await deps.limits.check_message(address, connection)
 
     if frame.get("type") == "message":
         text = frame.get("text")

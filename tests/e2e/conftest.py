@@ -34,6 +34,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             # Agents on duty all week, so handoff tests do not depend on the day.
             "CONTACT_CENTRE_HOURS": "mon-sun 00:00-24:00",
             "CONTACT_CENTRE_CLOSED_ON_BANK_HOLIDAYS": "false",
+            # Every test talks from 127.0.0.1: per-address limits are tested
+            # on their own (tests/webchat/test_rate_limits.py).
+            "RATE_LIMIT_PER_ADDRESS": "100000/minute",
+            "RATE_LIMIT_NEW_CONVERSATIONS": "100000/minute",
         },
     )
     running.start()

@@ -103,3 +103,46 @@ def test_knowledge_search_refuses_a_blank_query_with_a_clear_error(gateway):
 
     assert response.status_code == 400
     assert "question" in response.json()["error"]["message"].lower()
+
+
+def test_a_flood_on_one_connection_is_slowed_and_nothing_accepted_is_lost(
+    stack, gateway
+):
+    conversation_id = new_conversation(gateway)
+
+    with open_socket(stack, conversation_id) as socket:
+        for number in range(12):
+            send_text(socket, f"hello {number}", client_id=f"flood-{number}")
+        answers = frames_until(
+            socket,
+            lambda f: (
+                f["type"] in ("ack", "error")
+                and f.get("client_message_id") == "flood-11"
+            ),
+        )
+
+    acks = {f["client_message_id"] for f in answers if f["type"] == "ack"}
+    refused = {
+        f["client_message_id"]
+        for f in answers
+        if f["type"] == "error" and f["error"]["code"] == "rate_limited"
+    }
+    assert refused, "twelve messages at once were all accepted"
+    assert len(acks) + len(refused) == 12
+    with open_socket(stack, conversation_id) as socket:
+        replay = frames_until(socket, lambda f: True, timeout=10)
+        stored = []
+        while True:
+            try:
+                frame = json.loads(socket.recv(timeout=3))
+            except TimeoutError:
+                break
+            stored.append(frame)
+    texts = [
+        f["event"]["text"]
+        for f in replay + stored
+        if f["type"] == "event" and f["event"]["author"] == "resident"
+    ]
+    assert sorted(texts) == sorted(
+        f"hello {n}" for n in range(12) if f"flood-{n}" in acks
+    )

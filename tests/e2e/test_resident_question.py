@@ -69,5 +69,12 @@ def test_healthz_names_each_component_ready(gateway):
 
     assert response.status_code == 200
     components = response.json()["components"]
-    assert set(components) == {"rasa", "actions", "knowledge", "database", "redis"}
+    assert set(components) == {
+        "rasa",
+        "actions",
+        "knowledge",
+        "database",
+        "redis",
+        "rasa_tracker_store",
+    }
     assert all(item["state"] == "ok" for item in components.values())

@@ -92,6 +92,7 @@ def test_healthz_reports_postgresql_and_redis(workers):
 
     assert components["database"] == {"state": "ok", "detail": "postgresql"}
     assert components["redis"] == {"state": "ok", "detail": "answering"}
+    assert components["rasa_tracker_store"]["state"] == "ok"
 
 
 def test_conversation_started_on_one_worker_is_answered_by_the_other(workers):
@@ -127,3 +128,22 @@ def test_resident_on_one_worker_is_seen_live_on_the_other(workers):
     events = [f["event"] for f in seen if f["type"] == "event"]
     assert [e["author"] for e in events] == ["resident", "bot"]
     assert [e["seq"] for e in events] == [1, 2]
+
+
+def test_healthz_notices_rasa_keeping_trackers_in_memory_not_redis(workers):
+    # These workers use Redis, but the test stack's Rasa was started without it:
+    # the same drift as Rasa's silent fallback to memory when Redis fails.
+    first, _ = workers
+    conversation_id = httpx.post(first + "/api/conversations").json()[
+        "conversation_id"
+    ]
+    httpx.post(
+        f"{first}/api/conversations/{conversation_id}/messages",
+        json={"text": "hello"},
+        timeout=60,
+    )
+
+    response = httpx.get(first + "/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["components"]["rasa_tracker_store"]["state"] == "down"

@@ -57,7 +57,10 @@ class Replies(BaseModel):
 
 
 @router.post("", response_model=NewConversation, status_code=201)
-async def start_conversation(deps: ServicesDep, response: Response) -> NewConversation:
+async def start_conversation(
+    deps: ServicesDep, request: Request, response: Response
+) -> NewConversation:
+    await deps.limits.check_new_conversation(_address(request))
     conversation_id = await deps.conversations.start()
 
     # The browser that starts a chat may later sign in to it (see chat_key).
@@ -74,8 +77,9 @@ async def start_conversation(deps: ServicesDep, response: Response) -> NewConver
 
 @router.post("/{conversation_id}/messages", response_model=Replies)
 async def post_message(
-    conversation_id: str, message: MessageIn, deps: ServicesDep
+    conversation_id: str, message: MessageIn, request: Request, deps: ServicesDep
 ) -> Replies:
+    await deps.limits.check_message(_address(request), conversation_id)
     accepted = await deps.conversations.accept_text(
         conversation_id, message.client_message_id, message.text
     )
@@ -129,6 +133,10 @@ async def rate(
 
     await deps.conversations.rate(conversation_id, rating.score, rating.comment)
     return Response(status_code=204)
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 def _require_chat_key(

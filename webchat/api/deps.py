@@ -13,6 +13,7 @@ from knowledge.search import KnowledgeSearch
 from webchat.conversations import ConversationService
 from webchat.identity import IdentityService
 from webchat.rasa_client import RasaClient
+from webchat.rate_limits import RateLimits
 from webchat.state import SharedState
 
 
@@ -29,6 +30,7 @@ class Services:
     knowledge: KnowledgeSearch
     identity: IdentityService
     enquiries: EnquiryService
+    limits: RateLimits
 
 
 def services(request: Request) -> Services:
