@@ -49,6 +49,7 @@ class Stack:
     extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     provider: LocalProvider | None = None
+    commands: dict[str, tuple[list[str], dict[str, str]]] = field(default_factory=dict)
 
     @property
     def gateway_url(self) -> str:
@@ -160,8 +161,19 @@ class Stack:
                 parts.append(f"--- {name} ---\n" + "\n".join(text))
         return "\n".join(parts)
 
+    def stop_process(self, name: str) -> None:
+        """Stop one process (for fault tests); :meth:`restart_process` undoes it."""
+        process = self.processes[name]
+        process.terminate()
+        process.wait(timeout=15)
+
+    def restart_process(self, name: str) -> None:
+        command, env = self.commands[name]
+        self._spawn(name, command, env)
+
     def _spawn(self, name: str, command: list[str], env: dict[str, str]) -> None:
-        log = open(self.var / "log" / f"{name}.log", "wb")
+        self.commands[name] = (command, env)
+        log = open(self.var / "log" / f"{name}.log", "ab")
         self.processes[name] = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )

@@ -255,6 +255,20 @@ class AgentSession:
             while True:
                 frame = await subscription.queue.get()
                 kind = frame.get("type")
+                if kind == "resync":
+                    if subscription.conversation_id != QUEUES_CHANNEL:
+                        for event in await self.deps.conversations.history(
+                            subscription.conversation_id, last
+                        ):
+                            await self.send(
+                                {
+                                    "type": "event",
+                                    "conversation_id": subscription.conversation_id,
+                                    "event": event.as_frame(),
+                                }
+                            )
+                            last = event.seq
+                    continue
                 if kind == "queues":
                     await self.send_queues()
                     continue

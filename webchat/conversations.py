@@ -37,6 +37,11 @@ CHAT_CLOSED = (
     "if you need more help."
 )
 
+NO_REPLY = (
+    "Sorry, I could not answer that just now. Your message has been kept. Please "
+    "try again in a minute, or ask to speak to a person."
+)
+
 ASSISTANT_UNAVAILABLE = (
     "Sorry, the assistant is not available just now. Your message has been kept. "
     "Please try again in a minute."
@@ -160,6 +165,19 @@ class ConversationService:
                 ]
 
             bodies = bot_events_from_rasa(messages)
+            if not bodies:
+                # Rasa answers with nothing when an action fails (the action
+                # server is down, say): the resident must not be left waiting.
+                logger.warning(
+                    "Assistant gave no reply in conversation %s; told the resident",
+                    event.conversation_id,
+                )
+                bodies = [{"text": NO_REPLY, "buttons": [], "sources": []}]
+                return [
+                    await self.record(
+                        "system", bodies[0], event.conversation_id, reply_to=event.seq
+                    )
+                ]
             if bodies:
                 understood = await self.rasa.understanding(event.conversation_id)
                 bodies[0] = {**bodies[0], "understood": understood}

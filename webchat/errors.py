@@ -10,6 +10,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from redis.exceptions import RedisError
 
 from council.errors import CouncilError
 
@@ -66,6 +67,15 @@ class UnofferedButtonError(GatewayError):
     public_message = "That option is no longer available. Please type your reply."
 
 
+class TemporarilyUnavailableError(GatewayError):
+    code = "temporarily_unavailable"
+    status = 503
+    public_message = (
+        "The chat is having a problem just now, so your message was not sent. It "
+        "will be sent again in a moment."
+    )
+
+
 class BadFrameError(GatewayError):
     code = "bad_frame"
     public_message = "The chat could not read that message. Please try again."
@@ -85,6 +95,19 @@ def install_handlers(app: FastAPI) -> None:
         logger.info("Refused %s %s: %s", request.method, request.url.path, error.code)
         return JSONResponse(
             error_body(error.code, error.public_message), status_code=status
+        )
+
+    @app.exception_handler(RedisError)
+    async def shared_state_down(request: Request, error: RedisError) -> JSONResponse:
+        logger.warning(
+            "Redis failed during %s %s: %r; told the client to retry",
+            request.method,
+            request.url.path,
+            error,
+        )
+        unavailable = TemporarilyUnavailableError()
+        return JSONResponse(
+            error_body(unavailable.code, unavailable.public_message), status_code=503
         )
 
     @app.exception_handler(RequestValidationError)

@@ -13,12 +13,13 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from redis.exceptions import RedisError
 from starlette.websockets import WebSocketState
 
 from council.errors import CouncilError
 from webchat.api.deps import Services
 from webchat.conversations import Accepted
-from webchat.errors import BadFrameError, error_body
+from webchat.errors import BadFrameError, TemporarilyUnavailableError, error_body
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +74,18 @@ async def _handle_frame(
         client_message_id = frame.get("client_message_id")
         accepted = await _accept(deps, conversation_id, frame, address, connection)
     except _Transient:
+        return None
+    except RedisError as error:
+        logger.warning("Redis failed on conversation %s: %r", conversation_id, error)
+        unavailable = TemporarilyUnavailableError()
+        await _send(
+            websocket,
+            {
+                "type": "error",
+                "client_message_id": client_message_id,
+                **error_body(unavailable.code, unavailable.public_message),
+            },
+        )
         return None
     except CouncilError as error:
         await _send(
@@ -191,6 +204,13 @@ async def _send_events(
         overflow.cancel()
 
         frame = getter.result()
+        if frame.get("type") == "resync":
+            for event in await deps.conversations.resident_history(
+                subscription.conversation_id, last_sent
+            ):
+                await _send(websocket, {"type": "event", "event": event.as_frame()})
+                last_sent = event.seq
+            continue
         if frame.get("type") != "event":
             # Transient news such as a new place in the queue: not in the log.
             if frame.get("audience", "all") in ("all", "resident"):

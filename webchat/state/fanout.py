@@ -13,6 +13,13 @@ from collections import defaultdict
 from typing import Any, Protocol
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    wait_exponential,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -97,17 +104,47 @@ class RedisFanout(LocalFanout):
         await self._redis.publish(CHANNEL_PREFIX + conversation_id, json.dumps(frame))
 
     async def start(self) -> None:
-        pubsub = self._redis.pubsub()
-        await pubsub.psubscribe(CHANNEL_PREFIX + "*")
-        self._listener = asyncio.create_task(self._listen(pubsub))
+        self._listener = asyncio.create_task(self._listen())
 
     async def stop(self) -> None:
         if self._listener is not None:
             self._listener.cancel()
 
-    async def _listen(self, pubsub: Any) -> None:
-        async for message in pubsub.listen():
-            if message.get("type") != "pmessage":
-                continue
-            conversation_id = message["channel"].removeprefix(CHANNEL_PREFIX)
-            self.deliver(conversation_id, json.loads(message["data"]))
+    async def _listen(self) -> None:
+        """Deliver published events to this worker's connections, for good.
+
+        When Redis goes away the subscription is made again with backoff; events
+        published meanwhile are not lost to clients, who fill any gap from the
+        conversation's log (see the websocket's resume).
+        """
+        async for attempt in AsyncRetrying(
+            retry=retry_if_exception_type(RedisError),
+            wait=wait_exponential(multiplier=0.2, max=5),
+            before_sleep=_log_retry,
+        ):
+            with attempt:
+                await self._listen_once()
+
+    async def _listen_once(self) -> None:
+        pubsub = self._redis.pubsub()
+        try:
+            await pubsub.psubscribe(CHANNEL_PREFIX + "*")
+            # Anything published while unsubscribed is only in the log: have
+            # every local connection catch up from it.
+            for conversation_id in list(self._subscriptions):
+                self.deliver(conversation_id, {"type": "resync"})
+            async for message in pubsub.listen():
+                if message.get("type") != "pmessage":
+                    continue
+                conversation_id = message["channel"].removeprefix(CHANNEL_PREFIX)
+                self.deliver(conversation_id, json.loads(message["data"]))
+        finally:
+            await pubsub.aclose()
+
+
+def _log_retry(state: RetryCallState) -> None:
+    logger.warning(
+        "Lost the Redis subscription for conversation events (attempt %d); "
+        "subscribing again",
+        state.attempt_number,
+    )
