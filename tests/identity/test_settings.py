@@ -7,18 +7,18 @@ from pydantic import ValidationError
 
 from council.settings import DEVELOPMENT_SECRET, Settings
 
-SECRETS = (
-    "rasa_token",
-    "gateway_rasa_secret",
-    "identity_assertion_secret",
-    "agent_client_secret",
-    "resident_client_secret",
+# Every setting whose default is the development secret must be set in production.
+SECRETS = tuple(
+    name
+    for name, field in Settings.model_fields.items()
+    if field.default == DEVELOPMENT_SECRET
 )
 
 
 def production(**overrides: object) -> Settings:
     values: dict[str, object] = {
         "environment": "production",
+        "pay_api_url": "https://publicapi.payments.service.gov.uk",
         **{name: secrets.token_urlsafe(32) for name in SECRETS},
     }
     values.update(overrides)
