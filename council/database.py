@@ -24,6 +24,7 @@ metadata = MetaData()
 TABLE_MODULES = (
     "webchat.conversation_log",
     "council.enquiries.models",
+    "council.payments.models",
 )
 
 

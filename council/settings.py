@@ -143,8 +143,6 @@ class Settings(BaseSettings):
             "identity_assertion_secret",
             "agent_client_secret",
             "resident_client_secret",
-            "pay_api_key",
-            "pay_webhook_secret",
         ):
             if getattr(self, name) == DEVELOPMENT_SECRET:
                 raise ValueError(
@@ -157,11 +155,6 @@ class Settings(BaseSettings):
                 "random secret before running in production."
             )
         self._refuse_development_bot_settings()
-        if not self.pay_api_url.startswith("https://"):
-            raise ValueError(
-                "PAY_API_URL is not https; point it at the payment provider "
-                "(https://publicapi.payments.service.gov.uk) in production."
-            )
         if not self.session_cookie_secure:
             raise ValueError(
                 "SESSION_COOKIE_SECURE is off; production serves HTTPS only, so "
@@ -190,6 +183,26 @@ class Settings(BaseSettings):
                 "COUNCILLORS_FILE is the sample list; point it at the council's "
                 "own list of councillors before running in production."
             )
+
+    @model_validator(mode="after")
+    def refuse_development_payment_settings_in_production(self) -> "Settings":
+        """Payments in production need the provider's real key and webhook
+        secret, over HTTPS (checked after the shared secrets above)."""
+        if self.environment != "production":
+            return self
+
+        for name in ("pay_api_key", "pay_webhook_secret"):
+            if getattr(self, name) == DEVELOPMENT_SECRET:
+                raise ValueError(
+                    f"{name.upper()} still has the development value; set the "
+                    "payment provider's own before running in production."
+                )
+        if not self.pay_api_url.startswith("https://"):
+            raise ValueError(
+                "PAY_API_URL is not https; point it at the payment provider "
+                "(https://publicapi.payments.service.gov.uk) in production."
+            )
+        return self
 
     @property
     def payment_return_base_url(self) -> str:

@@ -16,7 +16,7 @@ from council.enquiries import EnquiryService
 from council.settings import Settings, get_settings
 from knowledge.search import KnowledgeSearch
 from webchat import agent_socket, errors, state, supervisor_socket, websocket
-from webchat.api import auth, console, conversations, health, knowledge
+from webchat.api import auth, console, conversations, health, knowledge, payments
 from webchat.api.deps import Services
 from webchat.conversation_log import ConversationLog
 from webchat.conversations import ConversationService
@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(console.router)
     app.include_router(agent_socket.router)
+    app.include_router(payments.router)
     app.include_router(supervisor_socket.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
