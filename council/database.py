@@ -25,6 +25,13 @@ TABLE_MODULES = (
     "webchat.conversation_log",
     "council.enquiries.models",
     "council.payments.models",
+    "council.silos.council_tax",
+    "council.silos.waste",
+    "council.silos.housing",
+    "council.silos.benefits",
+    "council.silos.parking",
+    "council.single_view.models",
+    "council.councillors.models",
 )
 
 

@@ -21,6 +21,7 @@ import httpx
 
 from council.settings import DEVELOPMENT_SECRET
 from tools.oidc_provider.process import LocalProvider
+from tools.pay_sandbox.process import SandboxProcess
 
 logger = logging.getLogger(__name__)
 
@@ -44,11 +45,13 @@ class Stack:
     rasa_port: int = 5005
     actions_port: int = 5055
     oidc_port: int = 9443
+    pay_port: int = 9480
     model: Path = ROOT / "models" / "council.tar.gz"
     var: Path = ROOT / "var"
     extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     provider: LocalProvider | None = None
+    pay_sandbox: SandboxProcess | None = None
     commands: dict[str, tuple[list[str], dict[str, str]]] = field(default_factory=dict)
 
     @property
@@ -62,6 +65,7 @@ class Stack:
         env.setdefault("HF_HUB_OFFLINE", "1")
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         env.update(self.identity_provider().gateway_environment())
+        env.update(self.payment_sandbox().gateway_environment())
         env.setdefault("SESSION_COOKIE_SECURE", "false")
         env.update(self.extra_env)
         env.update(
@@ -83,6 +87,15 @@ class Stack:
             )
         return self.provider
 
+    def payment_sandbox(self) -> SandboxProcess:
+        """The local stand-in for GOV.UK Pay, with its hosted card page."""
+        if self.pay_sandbox is None:
+            self.pay_sandbox = SandboxProcess(
+                port=self.pay_port,
+                webhook_url=f"{self.gateway_url}/payments/webhook",
+            )
+        return self.pay_sandbox
+
     def start(self) -> None:
         """Start every process; returns at once (see :meth:`wait_ready`)."""
         env = self.environment()
@@ -92,6 +105,9 @@ class Stack:
         provider = self.identity_provider()
         provider.start(self.var / "log" / "oidc-provider.log")
         provider.wait_ready()
+        sandbox = self.payment_sandbox()
+        sandbox.start(self.var / "log" / "pay-sandbox.log")
+        sandbox.wait_ready()
 
         self._spawn(
             "actions",
@@ -142,6 +158,8 @@ class Stack:
     def stop(self) -> None:
         if self.provider is not None:
             self.provider.stop()
+        if self.pay_sandbox is not None:
+            self.pay_sandbox.stop()
         for process in self.processes.values():
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
@@ -228,6 +246,8 @@ def main() -> None:
         print(
             f"\nReady.\n  Chat page:       {url}/\n"
             f"  Agent console:   {url}/console (sign in as a seeded agent)\n"
+            f"  Supervisors:     {url}/supervisor\n"
+            f"  Payment sandbox: {stack.payment_sandbox().url}\n"
             f"  Health:          {url}/healthz\n"
             f"  REST API:        {url}/api/conversations\n"
             f"  Knowledge API:   {url}/api/knowledge/search?q=council+tax\n"

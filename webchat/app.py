@@ -13,10 +13,12 @@ from starlette.concurrency import run_in_threadpool
 
 from council.database import create_engine, create_tables
 from council.enquiries import EnquiryService
+from council.payments import build_payment_service
 from council.settings import Settings, get_settings
 from knowledge.search import KnowledgeSearch
 from webchat import agent_socket, errors, state, supervisor_socket, websocket
 from webchat.api import auth, console, conversations, health, knowledge, payments
+from webchat.api import teams as teams_api
 from webchat.api.deps import Services
 from webchat.conversation_log import ConversationLog
 from webchat.conversations import ConversationService
@@ -40,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = await _start_services(settings)
         app.state.services = services
+        app.state.payments = services.conversations.payments
         logger.info(
             "Gateway ready on %s:%d", settings.gateway_host, settings.gateway_port
         )
@@ -59,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(agent_socket.router)
     app.include_router(payments.router)
     app.include_router(supervisor_socket.router)
+    app.include_router(teams_api.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)
@@ -110,6 +114,8 @@ async def _start_services(settings: Settings) -> Services:
         )
 
     identity.on_resident_signed_in = tell_the_chat
+    service.payments = build_payment_service(settings, engine, http)
+    service.payments.on_finished = payments.tell_the_conversation(service)
     service.assertions = identity.assertion_for_conversation
     return Services(
         settings,

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from council.errors import CouncilError
 from webchat import metrics
 from webchat.conversation_log import ConversationLog, DuplicateMessageError, Event
 from webchat.errors import (
@@ -28,6 +29,7 @@ from webchat.replies import bot_events_from_rasa
 from webchat.state import SharedState
 
 if TYPE_CHECKING:
+    from council.payments import PaymentService
     from webchat.handoff import HandoffService
 
 logger = logging.getLogger(__name__)
@@ -67,6 +69,7 @@ class ConversationService:
     # The last conversation Rasa answered, so /healthz can check that Rasa really
     # stored its tracker in Redis rather than silently in its own memory.
     last_answered: str | None = None
+    payments: "PaymentService | None" = None
 
     async def start(self) -> str:
         return await self.log.create()
@@ -190,6 +193,9 @@ class ConversationService:
                     )
                 )
 
+        for reply in list(replies):
+            if "payment_request" in reply.body and self.payments is not None:
+                replies.append(await self._payment_link(reply))
         _observe(event, replies)
         if any(reply.author == "bot" for reply in replies):
             self.last_answered = event.conversation_id
@@ -203,6 +209,42 @@ class ConversationService:
                 )
             )
         return replies
+
+    async def _payment_link(self, reply: Event) -> Event:
+        """Turn the assistant's payment request into the payment page's link."""
+        assert self.payments is not None
+        conversation_id = reply.conversation_id
+        try:
+            link = await self.payments.start_payment(
+                reply.body["payment_request"], conversation_id
+            )
+        except CouncilError as error:
+            logger.info(
+                "No payment link for conversation %s: %s", conversation_id, error.code
+            )
+            return await self.record(
+                "system", {"text": error.public_message}, conversation_id
+            )
+
+        pounds = f"£{link.attempt.amount_pence / 100:,.2f}"
+        text = (
+            f"You can pay {pounds} on the council's secure payment page. "
+            "The link works for 90 minutes. Never type card details in this chat."
+        )
+        if link.amount_mentioned_differs:
+            text = f"The amount due is {pounds}. " + text
+        return await self.record(
+            "system",
+            {
+                "text": text,
+                "payment_link": {
+                    "url": link.next_url,
+                    "amount_pence": link.attempt.amount_pence,
+                    "reference": link.attempt.reference,
+                },
+            },
+            conversation_id,
+        )
 
     async def _metadata(self, conversation_id: str) -> dict[str, Any]:
         """What Rasa and the actions get with each turn: never personal details,

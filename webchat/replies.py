@@ -33,6 +33,10 @@ def bot_events_from_rasa(messages: list[dict[str, Any]]) -> list[dict[str, Any]]
                 bodies[-1]["sign_in"] = {
                     "reason": str(custom["sign_in"].get("reason") or "")
                 }
+            if isinstance(custom.get("payment"), dict):
+                # A request for a payment link; the gateway asks the payment
+                # service, which takes the amount from the system of record.
+                bodies[-1]["payment_request"] = dict(custom["payment"])
             handoff = custom.get("handoff")
             if isinstance(handoff, dict):
                 bodies[-1]["handoff"] = {

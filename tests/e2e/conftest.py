@@ -28,6 +28,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         rasa_port=free_port(),
         actions_port=free_port(),
         oidc_port=free_port(),
+        pay_port=free_port(),
         extra_env={
             "DATABASE_URL": f"sqlite:///{database}",
             "REDIS_URL": "",

@@ -90,6 +90,7 @@ def faulty(tmp_path_factory, redis_server) -> Iterator[Stack]:
         rasa_port=free_port(),
         actions_port=free_port(),
         oidc_port=free_port(),
+        pay_port=free_port(),
         extra_env={
             "DATABASE_URL": f"sqlite:///{database}",
             "REDIS_URL": redis_server.url,

@@ -7,6 +7,7 @@ When a payment finishes, the resident's conversation is told the outcome.
 """
 
 import logging
+from collections.abc import Awaitable, Callable
 from html import escape
 from typing import Annotated
 
@@ -20,6 +21,7 @@ from council.payments import (
     PaymentStatus,
     build_payment_service,
 )
+from webchat.conversations import ConversationService
 
 logger = logging.getLogger(__name__)
 
@@ -34,27 +36,33 @@ def payment_service(request: Request) -> PaymentService:
         service = build_payment_service(
             services.settings, services.engine, services.http
         )
-        conversations = services.conversations
-
-        async def tell_the_chat(attempt: PaymentAttempt) -> None:
-            await conversations.record(
-                "system",
-                {
-                    "text": attempt.outcome_message(),
-                    "payment": {
-                        "status": attempt.status.value,
-                        "reference": attempt.reference,
-                        "amount_pence": attempt.amount_pence,
-                        "code": attempt.failure_code,
-                    },
-                },
-                attempt.conversation_id,
-                kind="state",
-            )
-
-        service.on_finished = tell_the_chat
+        service.on_finished = tell_the_conversation(services.conversations)
         request.app.state.payments = service
     return service
+
+
+def tell_the_conversation(
+    conversations: ConversationService,
+) -> Callable[[PaymentAttempt], Awaitable[None]]:
+    """The hook that posts a finished payment's outcome into its conversation."""
+
+    async def tell(attempt: PaymentAttempt) -> None:
+        await conversations.record(
+            "system",
+            {
+                "text": attempt.outcome_message(),
+                "payment": {
+                    "status": attempt.status.value,
+                    "reference": attempt.reference,
+                    "amount_pence": attempt.amount_pence,
+                    "code": attempt.failure_code,
+                },
+            },
+            attempt.conversation_id,
+            kind="state",
+        )
+
+    return tell
 
 
 PaymentServiceDep = Annotated[PaymentService, Depends(payment_service)]

@@ -73,7 +73,11 @@ def message(
     attachments: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """A message activity with markdown ``text`` and optional card attachments."""
-    activity: dict[str, Any] = {"type": "message", "text": text, "textFormat": "markdown"}
+    activity: dict[str, Any] = {
+        "type": "message",
+        "text": text,
+        "textFormat": "markdown",
+    }
     if attachments:
         activity["attachments"] = attachments
     return activity

@@ -63,14 +63,16 @@ class BotMetadataUnavailableError(CouncilError):
 class EndorsedKeys(PyJWKClient):
     """PyJWT's key client, also remembering which channels endorse each key."""
 
-    def __init__(self, uri: str, ssl_context: ssl.SSLContext | None):
+    def __init__(
+        self, uri: str, ssl_context: ssl.SSLContext | None, cooldown_seconds: float
+    ):
         super().__init__(
             uri,
             cache_jwk_set=True,
             lifespan=KEYS_LIFETIME_SECONDS,
             timeout=TIMEOUT_SECONDS,
             ssl_context=ssl_context,
-            cooldown_duration=KEYS_REFRESH_COOLDOWN_SECONDS,
+            cooldown_duration=cooldown_seconds,
         )
         self.endorsements: dict[str, frozenset[str]] = {}
 
@@ -95,13 +97,13 @@ class BotAuthenticator:
         *,
         leeway_seconds: int = 300,
         ca_file: Path | None = None,
+        refresh_cooldown_seconds: float = KEYS_REFRESH_COOLDOWN_SECONDS,
     ):
         self.app_id = app_id
+        self.refresh_cooldown_seconds = refresh_cooldown_seconds
         self.metadata_url = metadata_url
         self.leeway_seconds = leeway_seconds
-        self._ssl = (
-            ssl.create_default_context(cafile=str(ca_file)) if ca_file else None
-        )
+        self._ssl = ssl.create_default_context(cafile=str(ca_file)) if ca_file else None
         self._keys: EndorsedKeys | None = None
         self._metadata_fetched_at = 0.0
 
@@ -180,7 +182,9 @@ class BotAuthenticator:
             raise BotMetadataUnavailableError(repr(error)) from error
 
         if self._keys is None or self._keys.uri != jwks_uri:
-            self._keys = EndorsedKeys(jwks_uri, self._ssl)
+            self._keys = EndorsedKeys(
+                jwks_uri, self._ssl, self.refresh_cooldown_seconds
+            )
         self._metadata_fetched_at = time.monotonic()
         logger.info("Loaded the Bot Framework OpenID metadata")
         return self._keys

@@ -148,7 +148,11 @@ def case_form_card(
         _text("postcode", "Postcode", values),
         _text("location_description", "Or where it is", values, max_length=500),
         _text(
-            "details", "What is wrong", values, required=True, multiline=True,
+            "details",
+            "What is wrong",
+            values,
+            required=True,
+            multiline=True,
             max_length=2000,
         ),
     ]
@@ -175,7 +179,7 @@ def case_form_card(
 
 
 def category_title(category: Category) -> str:
-    """"Roads, parking and travel: potholes and road defects"."""
+    """ "Roads, parking and travel: potholes and road defects"."""
     topic = category.category_id.split(".", 1)[-1].replace("-", " ")
     return f"{category.area_title}: {topic}"
 

@@ -28,9 +28,7 @@ MY_CASES = re.compile(
     r"|^\s*cases\s*$"
 )
 STATUS = re.compile(r"\b(status|update|progress|news|where|how)\b")
-HELP = re.compile(
-    r"^\s*(help|\?|hi|hello|hey|menu|start|commands|what can you do)\b"
-)
+HELP = re.compile(r"^\s*(help|\?|hi|hello|hey|menu|start|commands|what can you do)\b")
 
 
 class Intent(StrEnum):

@@ -78,6 +78,7 @@ class ConnectorClient:
             trust_env=context is None,
             timeout=TIMEOUT_SECONDS,
         )
+        self._session = provider_session(ca_file)
         self._msal: msal.ConfidentialClientApplication | None = None
         self._msal_lock = threading.Lock()
 
@@ -165,7 +166,7 @@ class ConnectorClient:
                     self._msal = msal.ConfidentialClientApplication(
                         self.app_id,
                         client_credential=self._secret,
-                        http_client=provider_session(self.ca_file),
+                        http_client=self._session,
                         **location,
                     )
                 except (ValueError, OSError) as error:
@@ -179,3 +180,4 @@ class ConnectorClient:
 
     async def close(self) -> None:
         await self.http.aclose()
+        self._session.close()

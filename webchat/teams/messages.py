@@ -43,6 +43,11 @@ CASE_FAILED = (
     "try again in a few minutes."
 )
 
+SOMETHING_WENT_WRONG = (
+    "Sorry, something went wrong on my side. If you were raising a case, "
+    "say **my cases** to check whether it was saved before trying again."
+)
+
 FORM_ALREADY_USED = (
     "That form has already been used to raise a case with different details. "
     "Say **new case** for a fresh form."
@@ -101,7 +106,10 @@ def case_status(
 
 
 def status_changed(enquiry: Enquiry, change: StatusChange | None) -> str:
-    text = f"Update on your case **{enquiry.reference}**: it is now **{enquiry.status.value}**"
+    text = (
+        f"Update on your case **{enquiry.reference}**: it is now "
+        f"**{enquiry.status.value}**"
+    )
     if change is not None and change.note:
         text += f" ({change.note})"
     return text + "."
