@@ -1,22 +1,43 @@
 /*
  * The contact centre's live-chat console. Talks to /ws/agent (see
- * webchat/agent_socket.py). Every name and message is put on the page as text.
+ * docs/protocol.md and webchat/agent_socket.py).
+ *
+ * Every name, message, note and detail is put on the page as text
+ * (textContent, text nodes, attribute values), never as markup.
  */
 (function () {
   "use strict";
 
   var $ = function (id) { return document.getElementById(id); };
-  var chats = {};          // conversation_id -> {events: [], seen: {}}
+  var TYPING_SEND_EVERY_MS = 3000;
+  var TYPING_SHOWN_MS = 6000;
+  var GENERAL_QUEUE = "council-and-contact";  // the contact centre's own queue
+  var WHO = { resident: "Resident", bot: "Assistant", agent: "Adviser", system: "Council" };
+
+  var chats = {};          // conversation_id -> chat (see chatFor)
+  var order = [];          // conversation ids in the order they reached this console
   var selected = null;
   var socket = null;
-  var knownWaiting = {};
+  var knownWaiting = null; // null until the first queues frame: no alert on load
   var retry = 500;
+  var me = { name: "" };
+  var latestQueues = { queues: [], agents: [] };
+  var taxonomy = null;     // {areas: [{id, title, topics: [{id, scope}]}]} when known
+  var lastTypingSent = 0;
+  var typingTimer = null;
+  var accepting = null;    // the chat this adviser just asked to accept
+  var transferring = null; // {conversationId, agentId, name, chatsBefore}
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
     if (cls) node.className = cls;
-    if (text !== undefined) node.textContent = text;
+    if (text !== undefined && text !== null) node.textContent = String(text);
     return node;
+  }
+
+  function newId() {
+    return crypto.randomUUID ? crypto.randomUUID()
+      : String(Date.now()) + Math.random().toString(16).slice(2);
   }
 
   function showError(message) {
@@ -24,11 +45,50 @@
     $("error").hidden = !message;
   }
 
-  function send(frame) {
-    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+  function announce(text) {
+    var announcer = $("announcer");
+    announcer.appendChild(el("p", "", text));
+    while (announcer.childNodes.length > 3) announcer.removeChild(announcer.firstChild);
   }
 
-  function alertNewChat() {
+  function send(frame) {
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify(frame));
+      return true;
+    }
+    showError("You are not connected. Wait a moment and try again.");
+    return false;
+  }
+
+  function safeUrl(url) {
+    try {
+      var parsed = new URL(url, location.href);
+      return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function humanise(id) {
+    var words = String(id).replace(/[-_]+/g, " ").trim();
+    return words.charAt(0).toUpperCase() + words.slice(1);
+  }
+
+  function areaTitle(area) {
+    var known = taxonomy && taxonomy.areas.filter(function (a) { return a.id === area; })[0];
+    return known ? known.title : humanise(area || "general");
+  }
+
+  function minutesAndSeconds(seconds) {
+    seconds = Math.max(0, Math.round(seconds));
+    if (seconds < 60) return seconds + (seconds === 1 ? " second" : " seconds");
+    var minutes = Math.floor(seconds / 60);
+    return minutes + (minutes === 1 ? " minute" : " minutes");
+  }
+
+  /* ---- New-chat alert: a tone and a desktop notification ------------------ */
+
+  function alertNewChat(area) {
     try {
       var audio = new (window.AudioContext || window.webkitAudioContext)();
       var tone = audio.createOscillator();
@@ -40,99 +100,579 @@
     if (window.Notification && Notification.permission === "granted") {
       new Notification("A resident is waiting for a person");
     }
+    announce("A resident is waiting in " + areaTitle(area) + ".");
+  }
+
+  /* ---- Waiting chats ------------------------------------------------------ */
+
+  function waitingOf(queue) {
+    if (queue.waiting_detail) return queue.waiting_detail;
+    return (queue.waiting || []).map(function (id, index) {
+      return { conversation_id: id, position: index + 1 };
+    });
   }
 
   function renderQueues(frame) {
+    latestQueues = frame;
     var list = $("queues");
+    var focusedId = document.activeElement && document.activeElement.dataset
+      ? document.activeElement.dataset.conversationId : null;
     list.replaceChildren();
     var nowWaiting = {};
-    frame.queues.forEach(function (queue) {
-      queue.waiting.forEach(function (id, index) {
+    var firstNew = null;
+
+    (frame.queues || []).forEach(function (queue) {
+      waitingOf(queue).forEach(function (item) {
+        var id = item.conversation_id;
         nowWaiting[id] = true;
-        var item = el("li");
-        item.appendChild(el("span", "", queue.area + " – number " + (index + 1) + " "));
+        if (chats[id] && chats[id].status === "open") {
+          // A chat of ours is queued again: it was transferred to a team.
+          chats[id].status = "transferred";
+          chats[id].transferredTo = "the " + areaTitle(queue.area) + " queue";
+          if (id === selected) renderChatState();
+          renderMine();
+        }
+        if (knownWaiting && !knownWaiting[id] && !firstNew) firstNew = queue.area;
+
+        var entry = el("li", "console-waiting");
+        var what = el("span", "console-waiting__what",
+          areaTitle(queue.area) + ", number " + item.position);
+        entry.appendChild(what);
+        if (item.priority) entry.appendChild(el("strong", "console-tag", "Priority"));
+        if (item.waiting_seconds !== undefined) {
+          entry.appendChild(el("span", "console-waiting__time",
+            "Waiting " + minutesAndSeconds(item.waiting_seconds)));
+        }
         var accept = el("button", "console-button", "Accept");
         accept.type = "button";
-        accept.setAttribute("aria-label", "Accept chat " + (index + 1) + " in " + queue.area);
+        accept.dataset.conversationId = id;
+        accept.setAttribute("aria-label", "Accept chat number " + item.position + " in " +
+          areaTitle(queue.area));
         accept.addEventListener("click", function () {
+          showError("");
+          accepting = id;
           send({ type: "accept", conversation_id: id });
         });
-        item.appendChild(accept);
-        list.appendChild(item);
+        entry.appendChild(accept);
+        list.appendChild(entry);
       });
     });
     if (!list.children.length) list.appendChild(el("li", "", "Nobody is waiting."));
-    if (Object.keys(nowWaiting).some(function (id) { return !knownWaiting[id]; })) alertNewChat();
+
+    // Keep keyboard users where they were when the list is rebuilt.
+    if (focusedId) {
+      var again = list.querySelector('[data-conversation-id="' + CSS.escape(focusedId) + '"]');
+      if (again) again.focus();
+    }
+    confirmTransfer(frame);
+    if (firstNew) alertNewChat(firstNew);
     knownWaiting = nowWaiting;
+    renderTransferAgents();
+    renderTransferAreas();
   }
+
+  /* ---- My chats ----------------------------------------------------------- */
+
+  function chatFor(id) {
+    if (!chats[id]) {
+      chats[id] = { events: [], seen: {}, status: "open", area: null, unread: 0,
+        enquiryDirty: false, singleView: null, number: order.length + 1 };
+      order.push(id);
+    }
+    return chats[id];
+  }
+
+  var STATUS_WORDS = { open: "", closed: "closed", bot: "handed back",
+    transferred: "transferred" };
 
   function renderMine() {
     var list = $("mine");
     list.replaceChildren();
-    Object.keys(chats).forEach(function (id, index) {
+    order.forEach(function (id) {
+      var chat = chats[id];
       var item = el("li");
-      var open = el("button", "console-button console-button--secondary",
-        "Chat " + (index + 1) + (chats[id].closed ? " (closed)" : ""));
+      var words = "Chat " + chat.number + (chat.area ? " – " + areaTitle(chat.area) : "");
+      if (STATUS_WORDS[chat.status]) words += " (" + STATUS_WORDS[chat.status] + ")";
+      if (chat.unread) words += " – " + chat.unread + " new";
+      var open = el("button", "console-button console-button--secondary console-chat-button",
+        words);
       open.type = "button";
+      if (id === selected) open.setAttribute("aria-current", "true");
       open.addEventListener("click", function () { select(id); });
       item.appendChild(open);
       list.appendChild(item);
     });
+    if (!order.length) list.appendChild(el("li", "", "You have no chats yet."));
+  }
+
+  /* ---- One event in a transcript ------------------------------------------ */
+
+  function understoodNode(understood) {
+    var box = el("dl", "console-understood");
+    function row(term, value) {
+      box.appendChild(el("dt", "", term));
+      box.appendChild(el("dd", "", value));
+    }
+    row("Intent", understood.intent + (typeof understood.confidence === "number"
+      ? " (" + Math.round(understood.confidence * 100) + "% sure)" : ""));
+    var entities = (understood.entities || []).map(function (e) {
+      return e.entity + " = " + (typeof e.value === "string" ? e.value : JSON.stringify(e.value));
+    });
+    if (entities.length) row("Entities", entities.join("; "));
+    var slots = Object.keys(understood.slots || {}).map(function (name) {
+      var value = understood.slots[name];
+      return name + " = " + (typeof value === "string" ? value : JSON.stringify(value));
+    });
+    if (slots.length) row("Slots", slots.join("; "));
+    return box;
   }
 
   function eventNode(event) {
-    var who = { resident: "Resident", bot: "Assistant", agent: event.agent_name || "Adviser",
-      system: "Council" };
-    var node = el("div", "console-event console-event--" + event.author);
-    node.appendChild(el("strong", "", (who[event.author] || event.author) + ":"));
-    node.appendChild(el("p", "", event.text || ""));
-    if (event.understood && event.understood.intent) {
-      var understood = "Understood: " + event.understood.intent + " (" +
-        Math.round((event.understood.confidence || 0) * 100) + "%)";
-      node.appendChild(el("p", "console-understood", understood));
+    var note = event.kind === "note";
+    var node = el("div", "console-event console-event--" + event.author +
+      (note ? " console-event--note" : ""));
+    var name = event.author === "agent" && event.agent_name ? event.agent_name
+      : WHO[event.author] || event.author;
+    var head = el("p", "console-event__who");
+    head.appendChild(el("strong", "", note ? "Private note by " + name : name));
+    if (note) head.appendChild(el("span", "console-tag console-tag--note",
+      "Not shown to the resident"));
+    if (event.at) {
+      var when = new Date(event.at);
+      if (!isNaN(when)) {
+        var time = el("time", "console-event__time",
+          when.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" }));
+        time.dateTime = event.at;
+        head.appendChild(time);
+      }
     }
-    (event.sources || []).forEach(function (source) {
-      node.appendChild(el("p", "console-understood", "Source: " + source.title));
-    });
+    node.appendChild(head);
+    node.appendChild(el("p", "console-event__text", event.text || ""));
+
+    if (event.kind === "rating" && event.comment) {
+      node.appendChild(el("p", "console-event__text", "Comment: " + event.comment));
+    }
+    if (event.redacted) {
+      node.appendChild(el("p", "console-meta", "A card number was hidden from this message."));
+    }
+    if ((event.buttons || []).length) {
+      node.appendChild(el("p", "console-meta", "Buttons offered: " +
+        event.buttons.map(function (b) { return b.title; }).join(", ")));
+    }
+    if (event.understood && event.understood.intent) {
+      node.appendChild(el("p", "console-meta console-meta--title",
+        "What the assistant understood of the resident's message:"));
+      node.appendChild(understoodNode(event.understood));
+    }
+    if ((event.sources || []).length) {
+      node.appendChild(el("p", "console-meta console-meta--title", "Sources:"));
+      var sources = el("ul", "console-sources");
+      event.sources.forEach(function (source) {
+        var item = el("li");
+        var href = safeUrl(source.url);
+        if (href) {
+          var link = el("a", "", source.title || href);
+          link.href = href;
+          link.target = "_blank";
+          link.rel = "noopener noreferrer";
+          link.appendChild(el("span", "visually-hidden", " (opens in new tab)"));
+          item.appendChild(link);
+        } else {
+          item.textContent = source.title || "";
+        }
+        if ((source.topics || []).length) {
+          item.appendChild(el("span", "console-meta", " – " + source.topics.join(", ")));
+        }
+        sources.appendChild(item);
+      });
+      node.appendChild(sources);
+    }
     return node;
   }
 
+  /* ---- The selected chat -------------------------------------------------- */
+
   function select(id) {
     selected = id;
-    $("chat-title").textContent = "Chat with a resident";
+    var chat = chats[id];
+    chat.unread = 0;
+    $("chat-title").textContent = "Chat " + chat.number + " with a resident" +
+      (chat.area ? " – " + areaTitle(chat.area) : "");
     var transcript = $("transcript");
     transcript.replaceChildren();
-    chats[id].events.forEach(function (event) { transcript.appendChild(eventNode(event)); });
+    chat.events.forEach(function (event) { transcript.appendChild(eventNode(event)); });
     transcript.scrollTop = transcript.scrollHeight;
-    $("reply").hidden = !!chats[id].closed;
+    $("typing").hidden = true;
+    renderSingleView(chat.singleView);
+    renderChatState();
+    prefillEnquiry(chat, true);
+    renderTransferAreas();
+    renderCategories();
+    $("enquiry-result").hidden = true;
+    renderMine();
   }
 
-  function addEvent(id, event) {
-    var chat = chats[id] || (chats[id] = { events: [], seen: {} });
+  function renderChatState() {
+    var chat = selected && chats[selected];
+    var words = {
+      open: "",
+      closed: "This chat is closed.",
+      bot: "You handed this chat back to the assistant.",
+      transferred: chat && chat.transferredTo
+        ? "You transferred this chat to " + chat.transferredTo + "."
+        : "You transferred this chat."
+    };
+    var text = chat ? words[chat.status] : "";
+    $("chat-state").textContent = text;
+    $("chat-state").hidden = !text;
+    $("actions").hidden = !chat || chat.status !== "open";
+  }
+
+  function addEvent(id, event, live) {
+    var chat = chatFor(id);
     if (chat.seen[event.seq]) return;
     chat.seen[event.seq] = true;
     chat.events.push(event);
-    if (event.handoff && (event.handoff.state === "closed" || event.handoff.state === "bot")) {
-      chat.closed = true;
-    }
+    trackState(chat, event);
+
     if (selected === id) {
       $("transcript").appendChild(eventNode(event));
       $("transcript").scrollTop = $("transcript").scrollHeight;
-      $("reply").hidden = !!chat.closed;
+      if (event.author === "resident") $("typing").hidden = true;
+      renderChatState();
+      prefillEnquiry(chat, false);
+      renderCategories();
+    }
+    if (live && event.author === "resident" && event.kind === "message") {
+      if (selected === id) {
+        announce("Resident: " + (event.text || ""));
+      } else {
+        chat.unread += 1;
+        announce("New message in chat " + chat.number + ".");
+      }
+      renderMine();
     }
   }
 
+  function trackState(chat, event) {
+    var handoff = event.handoff;
+    if (!handoff || event.author !== "system" || !handoff.state) {
+      if (event.handoff && event.handoff.area) chat.area = chat.area || event.handoff.area;
+      return;
+    }
+    if (handoff.area) chat.area = handoff.area;
+    if (handoff.state === "agent") {
+      var mine = !me.name || handoff.agent_name === me.name;
+      chat.status = mine ? "open" : "transferred";
+      chat.transferredTo = mine ? null : handoff.agent_name;
+      if (transferring && transferring.name === handoff.agent_name) transferring = null;
+    } else if (handoff.state === "waiting" && chat.events.some(function (e) {
+      return e.handoff && e.handoff.state === "agent";
+    })) {
+      chat.status = "transferred";
+      chat.transferredTo = "the " + areaTitle(handoff.area) + " queue";
+    } else if (handoff.state === "closed") {
+      chat.status = "closed";
+    } else if (handoff.state === "bot") {
+      chat.status = "bot";
+    }
+  }
+
+  /* ---- The resident's single view ----------------------------------------- */
+
+  /*
+   * The single_view frame's shape belongs to the resident index; this shows any
+   * object as a description list (keys as terms), lists as lists, and values as
+   * text, a few levels deep.
+   */
+  function detailsNode(value, depth) {
+    if (value === null || value === undefined || value === "") return el("span", "", "–");
+    if (Array.isArray(value)) {
+      if (!value.length) return el("span", "", "None");
+      var list = el("ul", "console-sv-list");
+      value.forEach(function (item) {
+        list.appendChild(el("li")).appendChild(detailsNode(item, depth + 1));
+      });
+      return list;
+    }
+    if (typeof value === "object") {
+      if (depth > 3) return el("span", "", JSON.stringify(value));
+      var dl = el("dl", "console-sv");
+      Object.keys(value).forEach(function (key) {
+        dl.appendChild(el("dt", "", humanise(key)));
+        dl.appendChild(el("dd")).appendChild(detailsNode(value[key], depth + 1));
+      });
+      return dl;
+    }
+    if (typeof value === "boolean") return el("span", "", value ? "Yes" : "No");
+    return el("span", "", String(value));
+  }
+
+  function renderSingleView(view) {
+    var body = $("single-view-body");
+    body.replaceChildren();
+    $("single-view").hidden = !view;
+    if (view) body.appendChild(detailsNode(view, 0));
+  }
+
+  function singleViewOf(frame) {
+    var copy = {};
+    Object.keys(frame).forEach(function (key) {
+      if (key !== "type" && key !== "conversation_id") copy[key] = frame[key];
+    });
+    var keys = Object.keys(copy);
+    // {"resident": {...}} or {"single_view": {...}}: show the inner object.
+    if (keys.length === 1 && copy[keys[0]] && typeof copy[keys[0]] === "object") {
+      return copy[keys[0]];
+    }
+    return copy;
+  }
+
+  /* ---- Transfer ----------------------------------------------------------- */
+
+  function knownAreas() {
+    var areas = {};
+    areas[GENERAL_QUEUE] = true;
+    if (taxonomy) taxonomy.areas.forEach(function (a) { areas[a.id] = true; });
+    (latestQueues.queues || []).forEach(function (q) { areas[q.area] = true; });
+    Object.keys(chats).forEach(function (id) { if (chats[id].area) areas[chats[id].area] = true; });
+    // The teams whose pages the assistant answered from are likely places to go.
+    if (selected && chats[selected]) {
+      suggestedCategories(chats[selected]).forEach(function (topic) {
+        areas[topic.split(".")[0]] = true;
+      });
+    }
+    return Object.keys(areas).sort();
+  }
+
+  function renderTransferAreas() {
+    var select = $("transfer-area");
+    var keep = select.value;
+    select.replaceChildren();
+    var current = selected && chats[selected] ? chats[selected].area : null;
+    knownAreas().forEach(function (area) {
+      if (area === current) return;
+      var option = el("option", "", areaTitle(area));
+      option.value = area;
+      select.appendChild(option);
+    });
+    if (!select.options.length) {
+      select.appendChild(el("option", "", "No other team is known yet")).value = "";
+    }
+    if (keep) select.value = keep;
+  }
+
+  function renderTransferAgents() {
+    var select = $("transfer-to");
+    var keep = select.value;
+    select.replaceChildren();
+    (latestQueues.agents || []).forEach(function (agent) {
+      if (agent.name === me.name) return;
+      if (agent.presence !== "available" || agent.chats >= agent.capacity) return;
+      var option = el("option", "", agent.name + " – " + agent.chats + " of " +
+        agent.capacity + " chats");
+      option.value = agent.agent_id;
+      option.dataset.name = agent.name;
+      select.appendChild(option);
+    });
+    if (!select.options.length) {
+      select.appendChild(el("option", "", "No other adviser is free")).value = "";
+    }
+    if (keep) select.value = keep;
+  }
+
+  function loadOf(agentId) {
+    var agent = (latestQueues.agents || []).filter(function (a) {
+      return a.agent_id === agentId;
+    })[0];
+    return agent ? agent.chats : 0;
+  }
+
+  function markTransferred(id, to) {
+    var chat = chats[id];
+    if (!chat || chat.status !== "open") return;
+    chat.status = "transferred";
+    chat.transferredTo = to;
+    if (id === selected) renderChatState();
+    renderMine();
+    announce("Chat " + chat.number + " transferred to " + to + ".");
+  }
+
+  /*
+   * The colleague's load going up after our request, with no error back, also
+   * confirms a transfer to them: the gateway stops sending us the chat's events
+   * as it hands it over, so its "has joined" event may never reach this console.
+   */
+  function confirmTransfer(frame) {
+    if (!transferring) return;
+    var agent = (frame.agents || []).filter(function (a) {
+      return a.agent_id === transferring.agentId;
+    })[0];
+    if (agent && agent.chats > transferring.chatsBefore) {
+      markTransferred(transferring.conversationId, transferring.name);
+      transferring = null;
+    }
+  }
+
+  /* ---- Enquiry ------------------------------------------------------------ */
+
+  function suggestedCategories(chat) {
+    var found = {};
+    chat.events.forEach(function (event) {
+      (event.sources || []).forEach(function (source) {
+        (source.topics || []).forEach(function (topic) {
+          if (topic.indexOf(".") > 0) found[topic] = true;
+        });
+      });
+    });
+    return Object.keys(found);
+  }
+
+  function categoryLabel(id) {
+    var parts = String(id).split(".");
+    return areaTitle(parts[0]) + ": " + humanise(parts.slice(1).join(".") || parts[0]);
+  }
+
+  function renderCategories() {
+    var select = $("enquiry-category");
+    var keep = select.value;
+    select.replaceChildren();
+    select.appendChild(el("option", "", "Choose a category")).value = "";
+    var chat = selected && chats[selected];
+    var suggested = chat ? suggestedCategories(chat) : [];
+    if (suggested.length) {
+      var group = el("optgroup");
+      group.label = "Suggested from this chat";
+      suggested.forEach(function (id) {
+        group.appendChild(el("option", "", categoryLabel(id))).value = id;
+      });
+      select.appendChild(group);
+    }
+    if (taxonomy) {
+      taxonomy.areas.forEach(function (area) {
+        var group = el("optgroup");
+        group.label = area.title;
+        area.topics.forEach(function (topic) {
+          var option = el("option", "", humanise(topic.id.split(".").pop()));
+          option.value = topic.id;
+          if (topic.scope) option.title = topic.scope;
+          group.appendChild(option);
+        });
+        select.appendChild(group);
+      });
+    }
+    if (keep) select.value = keep;
+  }
+
+  function prefillEnquiry(chat, force) {
+    if (chat.enquiryDirty && !force) return;
+    if (force && chat.enquiryDirty && chat.enquiryDraft !== undefined) {
+      $("enquiry-text").value = chat.enquiryDraft;
+      $("enquiry-postcode").value = chat.postcodeDraft || "";
+      return;
+    }
+    var said = chat.events
+      .filter(function (e) { return e.author === "resident" && e.kind === "message"; })
+      .map(function (e) { return e.text || ""; });
+    $("enquiry-text").value = said.length
+      ? "The resident said in the chat:\n" + said.join("\n") : "";
+    $("enquiry-postcode").value = postcodeFrom(chat) || "";
+  }
+
+  function postcodeFrom(chat) {
+    var found = null;
+    chat.events.forEach(function (event) {
+      var understood = event.understood || {};
+      (understood.entities || []).forEach(function (e) {
+        if (/postcode/i.test(e.entity) && typeof e.value === "string") found = e.value;
+      });
+      Object.keys(understood.slots || {}).forEach(function (name) {
+        if (/postcode/i.test(name) && typeof understood.slots[name] === "string") {
+          found = understood.slots[name];
+        }
+      });
+    });
+    return found;
+  }
+
+  function showEnquiry(frame) {
+    var result = $("enquiry-result");
+    result.replaceChildren();
+    result.appendChild(el("p", "console-result__title", "Enquiry created"));
+    result.appendChild(el("p", "", "Reference: " + frame.reference));
+    var use = el("button", "console-button console-button--secondary",
+      "Add the reference to your reply");
+    use.type = "button";
+    use.addEventListener("click", function () {
+      var box = $("reply-text");
+      box.value = (box.value ? box.value + "\n" : "") +
+        "I have raised an enquiry for you. Your reference is " + frame.reference + ".";
+      box.focus();
+    });
+    result.appendChild(use);
+    result.hidden = false;
+    result.focus();
+    announce("Enquiry created. Reference " + frame.reference + ".");
+  }
+
+  function loadTaxonomy() {
+    // Known shortcoming: served by the gateway at /api/console/taxonomy once the
+    // lead adds it; until then teams come from the queues and categories from the
+    // topics of the assistant's sources in the chat.
+    fetch("/api/console/taxonomy", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (body) {
+        if (!body || !Array.isArray(body.areas)) return;
+        taxonomy = body;
+        renderTransferAreas();
+        renderCategories();
+      })
+      .catch(function () { /* the fallbacks above stay in use */ });
+  }
+
+  /* ---- Frames from the server --------------------------------------------- */
+
   function onFrame(message) {
-    var frame = JSON.parse(message.data);
+    var frame;
+    try { frame = JSON.parse(message.data); } catch (e) { return; }
+
     if (frame.type === "queues") renderQueues(frame);
     if (frame.type === "transcript") {
-      chats[frame.conversation_id] = { events: [], seen: {} };
-      frame.events.forEach(function (event) { addEvent(frame.conversation_id, event); });
+      var chat = chatFor(frame.conversation_id);
+      frame.events.forEach(function (event) { addEvent(frame.conversation_id, event, false); });
+      chat.status = "open";  // a transcript comes only with a chat that is now ours
+      chat.transferredTo = null;
       renderMine();
-      select(frame.conversation_id);
+      // Show the chat just accepted; one given by a colleague or restored on
+      // reconnecting is shown only if the adviser is not in another open chat.
+      if (accepting === frame.conversation_id || !selected ||
+          selected === frame.conversation_id || chats[selected].status !== "open") {
+        accepting = null;
+        select(frame.conversation_id);
+        announce("Chat " + chat.number + " is now yours. Its transcript is shown.");
+      } else {
+        announce("Chat " + chat.number + " has been given to you.");
+      }
     }
-    if (frame.type === "event") addEvent(frame.conversation_id, frame.event);
-    if (frame.type === "error") showError(frame.error.message);
+    if (frame.type === "event") addEvent(frame.conversation_id, frame.event, true);
+    if (frame.type === "typing" && frame.author === "resident" &&
+        frame.conversation_id === selected) {
+      $("typing").hidden = false;
+      clearTimeout(typingTimer);
+      typingTimer = setTimeout(function () { $("typing").hidden = true; }, TYPING_SHOWN_MS);
+    }
+    if (frame.type === "single_view") {
+      var owner = chatFor(frame.conversation_id);
+      owner.singleView = singleViewOf(frame);
+      if (selected === frame.conversation_id) renderSingleView(owner.singleView);
+    }
+    if (frame.type === "enquiry" && frame.conversation_id === selected) showEnquiry(frame);
+    if (frame.type === "error") {
+      if (transferring && frame.conversation_id === transferring.conversationId) {
+        transferring = null;
+      }
+      showError(frame.error.message);
+    }
     if (frame.type === "ack") showError("");
   }
 
@@ -141,6 +681,7 @@
     socket.onopen = function () {
       retry = 500;
       $("connection").textContent = "Connected";
+      send({ type: "presence", presence: $("presence").value });
     };
     socket.onmessage = onFrame;
     socket.onclose = function (event) {
@@ -154,34 +695,115 @@
     };
   }
 
+  /* ---- What the adviser does ---------------------------------------------- */
+
+  function requireChat() {
+    if (!selected) { showError("Choose a chat first."); return false; }
+    return true;
+  }
+
   $("reply").addEventListener("submit", function (event) {
     event.preventDefault();
     var text = $("reply-text").value.trim();
-    if (!text || !selected) { showError("Type a reply before you send it."); return; }
-    send({ type: "message", conversation_id: selected, text: text,
-      client_message_id: crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) });
-    $("reply-text").value = "";
+    if (!requireChat()) return;
+    if (!text) { showError("Type a reply before you send it."); $("reply-text").focus(); return; }
+    if (send({ type: "message", conversation_id: selected, text: text,
+      client_message_id: newId() })) {
+      $("reply-text").value = "";
+    }
+  });
+  $("reply-text").addEventListener("input", function () {
+    var now = Date.now();
+    if (!selected || now - lastTypingSent < TYPING_SEND_EVERY_MS) return;
+    lastTypingSent = now;
+    send({ type: "typing", conversation_id: selected });
   });
   $("canned").addEventListener("change", function () {
     if (this.value) $("reply-text").value = this.value;
     this.value = "";
     $("reply-text").focus();
   });
-  $("handback").addEventListener("click", function () {
-    send({ type: "handback", conversation_id: selected });
+
+  $("note").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = $("note-text").value.trim();
+    if (!requireChat()) return;
+    if (!text) { showError("Type a note before you add it."); $("note-text").focus(); return; }
+    if (send({ type: "note", conversation_id: selected, text: text })) {
+      $("note-text").value = "";
+      showError("");
+    }
   });
-  $("close").addEventListener("click", function () {
-    send({ type: "close", conversation_id: selected, wrap_up: $("wrap-up").value });
+
+  $("transfer-queue").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var area = $("transfer-area").value;
+    if (!requireChat()) return;
+    if (!area) { showError("Choose a team to transfer the chat to."); return; }
+    showError("");
+    send({ type: "transfer", conversation_id: selected, area: area });
+  });
+  $("transfer-agent").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var agentId = $("transfer-to").value;
+    if (!requireChat()) return;
+    if (!agentId) { showError("No other adviser is free to take the chat."); return; }
+    showError("");
+    var option = $("transfer-to").selectedOptions[0];
+    transferring = { conversationId: selected, agentId: agentId,
+      name: option ? option.dataset.name : "another adviser", chatsBefore: loadOf(agentId) };
+    send({ type: "transfer", conversation_id: selected, agent_id: agentId });
+  });
+
+  $("enquiry").addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!requireChat()) return;
+    var category = $("enquiry-category").value;
+    var details = $("enquiry-text").value.trim();
+    if (!category) { showError("Choose a category for the enquiry."); $("enquiry-category").focus(); return; }
+    if (!details) { showError("Write the details of the enquiry."); $("enquiry-text").focus(); return; }
+    showError("");
+    send({ type: "create_enquiry", conversation_id: selected, category: category,
+      details: details, postcode: $("enquiry-postcode").value.trim(),
+      client_message_id: newId() });
+  });
+  ["enquiry-text", "enquiry-postcode"].forEach(function (id) {
+    $(id).addEventListener("input", function () {
+      if (!selected) return;
+      var chat = chats[selected];
+      chat.enquiryDirty = true;
+      chat.enquiryDraft = $("enquiry-text").value;
+      chat.postcodeDraft = $("enquiry-postcode").value;
+    });
+  });
+
+  $("handback").addEventListener("click", function () {
+    if (requireChat()) send({ type: "handback", conversation_id: selected });
+  });
+  $("finish").addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (requireChat()) {
+      send({ type: "close", conversation_id: selected, wrap_up: $("wrap-up").value });
+    }
   });
   $("presence").addEventListener("change", function () {
     send({ type: "presence", presence: this.value });
   });
 
-  fetch("/auth/me").then(function (r) { return r.ok ? r.json() : null; }).then(function (me) {
-    if (me) $("agent-name").textContent = me.name;
-  });
+  fetch("/auth/me", { credentials: "same-origin" })
+    .then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (who) {
+      if (!who) return;
+      me = who;
+      $("agent-name").textContent = who.name;
+      renderTransferAgents();
+    });
   if (window.Notification && Notification.permission === "default") {
     Notification.requestPermission();
   }
+  renderTransferAreas();
+  renderTransferAgents();
+  renderCategories();
+  loadTaxonomy();
   connect();
 })();

@@ -217,6 +217,11 @@
     return p;
   }
 
+  /* The words of a message as read out: a link's words without its address. */
+  function spoken(text) {
+    return text.replace(/\[([^\]\n]{1,200})\]\((https?:\/\/[^\s)]+)\)/g, "$1");
+  }
+
   function who(event) {
     if (event.author === "agent" && event.agent_name) return event.agent_name;
     return WHO[event.author] || "Council";
@@ -263,7 +268,8 @@
     state.owner = handoff.state;
 
     if (handoff.state === "waiting") {
-      showQueue(handoff.position, false);
+      heading.textContent = "Waiting for an adviser";
+      showQueue(handoff.position, false, handoff);
     } else {
       state.queuePosition = null;
       queueBox.hidden = true;
@@ -278,20 +284,34 @@
       heading.textContent = "Ask the council";
     }
     if (handoff.state === "closed") {
+      heading.textContent = "Ask the council";
       hideTyping();
       showEnd();
     }
   }
 
-  function showQueue(position, tell) {
+  /*
+   * The resident's place, and the wait only when the gateway can estimate it
+   * (an optional wait_minutes: a number, or null for "cannot say yet"). Nothing
+   * here guesses: with no estimate from the gateway, no wait is shown.
+   */
+  function showQueue(position, tell, data) {
     if (!position) return;
     var changed = state.queuePosition !== null && state.queuePosition !== position;
     state.queuePosition = position;
-    queueText.textContent = position === 1
+    var text = position === 1
       ? "You are next in the queue for an adviser."
       : "You are number " + position + " in the queue for an adviser.";
+    if (data && "wait_minutes" in data) {
+      var minutes = data.wait_minutes;
+      text += typeof minutes === "number" && minutes > 0
+        ? " The wait is likely to be about " + minutes +
+          (minutes === 1 ? " minute." : " minutes.")
+        : " We cannot estimate the wait yet.";
+    }
+    queueText.textContent = text;
     queueBox.hidden = false;
-    if (tell && changed) announce(queueText.textContent);
+    if (tell && changed) announce(text);
   }
 
   /* ---- Messages ----------------------------------------------------------- */
@@ -306,8 +326,7 @@
 
     applyHandoff(event);
     if (event.kind === "rating") {
-      state.rated = true;
-      showEnd();
+      markRated(false);
       return;
     }
 
@@ -341,7 +360,7 @@
     messages.appendChild(item);
     log.scrollTop = log.scrollHeight;
 
-    if (tell) announce(who(event) + ": " + (event.text || ""));
+    if (tell) announce(who(event) + ": " + spoken(event.text || ""));
   }
 
   function settlePending(pending, event) {
@@ -426,7 +445,9 @@
     var frame;
     try { frame = JSON.parse(message.data); } catch (e) { return; }
     if (frame.type === "event") renderEvent(frame.event);
-    if (frame.type === "queue" && state.owner === "waiting") showQueue(frame.position, true);
+    if (frame.type === "queue" && state.owner === "waiting") {
+      showQueue(frame.position, true, frame);
+    }
     if (frame.type === "typing" && frame.author === "agent" && state.owner === "agent") {
       var name = frame.name || state.agentName;
       showTyping((name ? name : "The adviser") + " is typing…", AGENT_TYPING_SHOWN_MS);
@@ -510,10 +531,26 @@
       end.appendChild(ratingForm());
     }
     var again = el("button", { type: "button",
-      class: "council-chat__button council-chat__button--secondary" }, "Start a new chat");
+      class: "council-chat__button" }, "Start a new chat");
     again.addEventListener("click", newChat);
     end.appendChild(again);
     end.hidden = false;
+  }
+
+  /*
+   * The rating is stored: thank the resident. Called when the gateway accepts
+   * the rating and again when its event arrives (in either order, or from
+   * another tab); focus goes to the thanks if asked or if it was in the form.
+   */
+  function markRated(focusIt) {
+    state.rated = true;
+    var hadFocus = end.contains(document.activeElement);
+    var done = end.querySelector(".council-chat__thanks");
+    if (!done) {
+      showEnd();
+      done = end.querySelector(".council-chat__thanks");
+    }
+    if (focusIt || hadFocus) done.focus();
   }
 
   function thanks() {
@@ -641,12 +678,7 @@
 
       submit.disabled = true;
       sendRating(Number(chosen.value), comment.value.trim())
-        .then(function () {
-          state.rated = true;
-          var done = thanks();
-          rating.replaceWith(done);
-          done.focus();
-        })
+        .then(function () { markRated(true); })
         .catch(function (problem) {
           submit.disabled = false;
           showProblems([{ field: firstRadio, message: problem.message }]);
@@ -663,10 +695,8 @@
       method: "POST", credentials: "include",
       headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
     }).then(function (response) {
-      if (response.ok) return;
-      if (response.status === 409) {
-        throw new Error("You have already rated this chat. Thank you.");
-      }
+      // 409: this chat was rated already (in another tab, say): that is done too.
+      if (response.ok || response.status === 409) return;
       throw new Error("Sorry, we could not send your feedback. Try again.");
     }, function () {
       throw new Error("Sorry, we could not send your feedback. Check your connection " +
