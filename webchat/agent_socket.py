@@ -175,15 +175,27 @@ class AgentSession:
         assert handoff is not None
 
         if isinstance(frame.get("area"), str):
-            await handoff.transfer_to_queue(self.agent, conversation_id, frame["area"])
+            event = await handoff.transfer_to_queue(
+                self.agent, conversation_id, frame["area"]
+            )
         elif isinstance(frame.get("agent_id"), str):
             other = await self.deps.state.agents.get(frame["agent_id"])
             if other is None or other.agent_id == self.agent.agent_id:
                 raise BadFrameError("transfer to an unknown agent")
-            await handoff.transfer_to_agent(self.agent, conversation_id, other)
+            event = await handoff.transfer_to_agent(self.agent, conversation_id, other)
         else:
             raise BadFrameError("transfer needs an area or an agent_id")
+
+        # The chat is no longer this agent's: show them the transfer, then stop
+        # following it.
         self._unfollow(conversation_id)
+        await self.send(
+            {
+                "type": "event",
+                "conversation_id": conversation_id,
+                "event": event.as_frame(),
+            }
+        )
 
     async def _create_enquiry(
         self, conversation_id: str, frame: dict[str, Any]
@@ -279,8 +291,9 @@ class AgentSession:
                     continue
                 if kind != "event":
                     if frame.get("audience") in ("all", "agent"):
+                        visible = {k: v for k, v in frame.items() if k != "audience"}
                         await self.send(
-                            {**frame, "conversation_id": subscription.conversation_id}
+                            {**visible, "conversation_id": subscription.conversation_id}
                         )
                     continue
                 seq = frame["event"]["seq"]

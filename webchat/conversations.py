@@ -356,7 +356,7 @@ class ConversationService:
         for event in reversed(events):
             if event.author == "resident":
                 return {}
-            if event.author == "bot" and event.body.get("buttons"):
+            if event.author in ("bot", "system") and event.body.get("buttons"):
                 return {
                     button["payload"]: button["title"]
                     for button in event.body["buttons"]

@@ -84,6 +84,7 @@ class HandoffService:
                 conversation_id,
                 UNAVAILABLE[unavailable],
                 handoff={"state": "unavailable", "why": unavailable},
+                buttons=LEAVE_A_MESSAGE,
             )
 
         current = await log.ownership(conversation_id)
@@ -99,7 +100,12 @@ class HandoffService:
         return await self._say(
             conversation_id,
             await self._queue_text(area, position),
-            handoff={"state": "waiting", "area": area, "position": position},
+            handoff={
+                "state": "waiting",
+                "area": area,
+                "position": position,
+                "wait_minutes": self.wait_minutes(area, position),
+            },
         )
 
     async def accept(self, agent: AgentStatus, conversation_id: str) -> Event:
@@ -280,7 +286,13 @@ class HandoffService:
         await state.fanout.publish(QUEUES_CHANNEL, {"type": "queues"})
         for position, waiting in enumerate(await state.queues.waiting(area), 1):
             await state.fanout.publish(
-                waiting, {"type": "queue", "area": area, "position": position}
+                waiting,
+                {
+                    "type": "queue",
+                    "area": area,
+                    "position": position,
+                    "wait_minutes": self.wait_minutes(area, position),
+                },
             )
 
     async def require_owner(
@@ -320,16 +332,23 @@ class HandoffService:
             return "queue_full"
         return None
 
+    def wait_minutes(self, area: str, position: int) -> int | None:
+        """An honest estimate from recent waits in this area, or None if unknown."""
+        waits = self.recent_waits.get(area)
+        if waits is None or len(waits) < MIN_SAMPLES_FOR_ESTIMATE:
+            return None
+        return max(1, math.ceil(statistics.median(waits) * position / 60))
+
     async def _queue_text(self, area: str, position: int) -> str:
         text = (
             "I have asked for a person to join. "
             f"You are number {position} in the queue."
         )
-        waits = self.recent_waits.get(area)
-        if waits is None or len(waits) < MIN_SAMPLES_FOR_ESTIMATE:
+        minutes = self.wait_minutes(area, position)
+        if minutes is None:
             return text + " We cannot estimate the wait yet."
-        minutes = math.ceil(statistics.median(waits) * position / 60)
-        return text + f" The wait is likely to be about {minutes} minutes."
+        unit = "minute" if minutes == 1 else "minutes"
+        return text + f" The wait is likely to be about {minutes} {unit}."
 
     def _note_wait(self, area: str, conversation_id: str) -> None:
         started = self.queued_at.pop(conversation_id, None)
@@ -343,6 +362,13 @@ class HandoffService:
             "system", {"text": text, **extra}, conversation_id, kind="state"
         )
 
+
+# The assistant's report form raises a tracked enquiry that keeps this
+# conversation's id, so the transcript stays attached for the team.
+LEAVE_A_MESSAGE = [
+    {"title": "Leave a message for the council", "payload": "/report_problem"},
+    {"title": "Keep asking the assistant", "payload": "/ask_question"},
+]
 
 UNAVAILABLE = {
     "closed": (

@@ -1,6 +1,7 @@
 """Handoff rules over a real SQLite log: queues, one winner, a silent assistant."""
 
 import asyncio
+from collections import deque
 from datetime import UTC, datetime, time
 from pathlib import Path
 
@@ -49,7 +50,12 @@ async def test_request_with_an_available_agent_queues_the_chat(service):
 
     event = await service.handoff.request(conversation_id, "waste", "resident_asked")
 
-    assert event.body["handoff"] == {"state": "waiting", "area": "waste", "position": 1}
+    assert event.body["handoff"] == {
+        "state": "waiting",
+        "area": "waste",
+        "position": 1,
+        "wait_minutes": None,
+    }
     assert "number 1 in the queue" in event.body["text"]
     assert (await service.log.ownership(conversation_id)).owner is Owner.WAITING
 
@@ -202,3 +208,21 @@ async def test_transfer_to_another_agent_gives_them_the_chat(service):
     assert owner.agent_id == "bob"
     with pytest.raises(NotYourChatError):
         await service.handoff.agent_says(alice, conversation_id, None, "still here?")
+
+
+async def test_request_when_unavailable_offers_buttons_the_resident_may_press(service):
+    service.handoff.hours = OpeningHours({})
+    conversation_id = await service.start()
+    await service.handoff.request(conversation_id, "waste", "resident_asked")
+
+    offered = await service._offered_buttons(conversation_id)
+
+    assert "/report_problem" in offered
+
+
+async def test_wait_estimate_appears_only_after_enough_accepted_chats(service):
+    assert service.handoff.wait_minutes("waste", 2) is None
+
+    service.handoff.recent_waits["waste"] = deque([60.0, 120.0, 90.0])
+
+    assert service.handoff.wait_minutes("waste", 2) == 3

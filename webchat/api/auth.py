@@ -49,6 +49,7 @@ LOCAL_PATH = re.compile(r"^/(?![/\\])[^\s]*$")
 
 
 class Me(BaseModel):
+    agent_id: str
     name: str
     username: str
     roles: list[str]
@@ -199,6 +200,7 @@ async def resident_signed_in() -> HTMLResponse:
 
 def _me(principal: Principal) -> Me:
     return Me(
+        agent_id=principal.user.subject,
         name=principal.user.name,
         username=principal.user.username,
         roles=sorted(principal.user.roles),

@@ -2,13 +2,16 @@
 
 import logging
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
+from council.enquiries.categories import load_categories
 from webchat.identity.errors import NotSignedInError
-from webchat.identity.guards import authenticate, identity_service
+from webchat.identity.guards import authenticate, identity_service, require_role
+from webchat.identity.models import SignedInUser
 
 logger = logging.getLogger(__name__)
 
@@ -48,3 +51,20 @@ async def _page_for(request: Request, role: str, path: str, page: Path) -> Respo
     if not page.exists():
         return Response("This page is not available yet.", 404, media_type="text/plain")
     return FileResponse(page)
+
+
+@router.get("/api/console/taxonomy", include_in_schema=True)
+async def taxonomy(
+    user: Annotated[SignedInUser, Depends(require_role("Agent"))],
+) -> dict[str, list[dict[str, object]]]:
+    """The service areas and topics, for queues and enquiry categories."""
+    areas: dict[str, dict[str, object]] = {}
+    for category_id, category in load_categories().items():
+        area_id, _ = category_id.split(".", 1)
+        area = areas.setdefault(
+            area_id, {"id": area_id, "title": category.area_title, "topics": []}
+        )
+        area["topics"].append(  # type: ignore[attr-defined]
+            {"id": category_id, "scope": category.scope}
+        )
+    return {"areas": list(areas.values())}
