@@ -353,6 +353,12 @@
       item.appendChild(line);
     });
     if (event.sign_in) item.appendChild(signInLink());
+    if (event.payment_link && safeUrl(event.payment_link.url)) {
+      item.appendChild(el("a", {
+        class: "council-chat__button council-chat__signin",
+        href: safeUrl(event.payment_link.url), target: "_blank", rel: "noopener"
+      }, "Pay now on the secure payment page (opens in new tab)"));
+    }
     if ((event.buttons || []).length) {
       retireButtons();
       item.appendChild(quickReplies(event.buttons));
