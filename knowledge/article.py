@@ -63,18 +63,23 @@ def parse_article(text: str, source: str = "") -> Article:
     if not ARTICLE_ID.match(article_id):
         raise ArticleFormatError(source, f"id {article_id!r} is not a lowercase slug")
 
-    topics = meta["topics"]
-    if isinstance(topics, str):
-        topics = [topics]
+    raw_topics = meta["topics"]
+    if isinstance(raw_topics, str):
+        raw_topics = [raw_topics]
+    if not isinstance(raw_topics, list):
+        raise ArticleFormatError(source, "topics must be a list of topic ids")
+    topics = [str(topic) for topic in raw_topics]
     bad_topics = [topic for topic in topics if not TOPIC_ID.match(str(topic))]
     if bad_topics:
-        raise ArticleFormatError(source, f"topics not of the form area.topic: {bad_topics}")
+        raise ArticleFormatError(
+            source, f"topics not of the form area.topic: {bad_topics}"
+        )
 
     return Article(
         article_id=article_id,
         title=str(meta["title"]).strip(),
         url=str(meta["url"]).strip(),
-        topics=tuple(str(topic) for topic in topics),
+        topics=tuple(topics),
         body=post.content,
         service_area=str(meta.get("service_area", "") or ""),
         last_reviewed=_as_text(meta.get("last_reviewed")),
@@ -117,8 +122,9 @@ def load_articles(articles_dir: Path, *, strict: bool = False) -> ArticleSet:
             article = load_article(path)
             if article.article_id in seen:
                 raise ArticleFormatError(
-                    str(path), f"id {article.article_id!r} is also used by "
-                    f"{seen[article.article_id]}"
+                    str(path),
+                    f"id {article.article_id!r} is also used by "
+                    f"{seen[article.article_id]}",
                 )
         except ArticleFormatError as error:
             if strict:

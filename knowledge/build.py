@@ -9,8 +9,8 @@ the index: nothing is carried over except vectors of unchanged text.
 """
 
 import argparse
-import json
 import datetime
+import json
 import logging
 import os
 import shutil
@@ -65,8 +65,8 @@ class BuildReport:
 
     def summary(self) -> str:
         return (
-            f"{self.articles} articles, {self.chunks} chunks: {self.embedded} embedded, "
-            f"{self.reused} reused, {self.removed} removed "
+            f"{self.articles} articles, {self.chunks} chunks: "
+            f"{self.embedded} embedded, {self.reused} reused, {self.removed} removed "
             f"({self.removed_articles} articles); {self.refused} files refused; "
             f"{self.seconds:.1f} s"
         )
@@ -109,6 +109,11 @@ def build_index(
     _check_unique_ids(articles)
 
     chunks = [chunk for article in articles for chunk in chunk_article(article)]
+    # An article without text has no chunk and so nothing to be found by.
+    with_text = {chunk.article_id for chunk in chunks}
+    articles = [article for article in articles if article.article_id in with_text]
+    if not articles:
+        raise KnowledgeError(f"no articles with text found in {articles_dir}")
     previous = _previous_index(Path(index_dir), embedder)
 
     vectors, embedded = _vectors_for(chunks, previous, embedder)
@@ -258,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
     try:
         report = build_index(
             args.articles,

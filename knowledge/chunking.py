@@ -115,7 +115,9 @@ class _Section:
     lines: list[str]
 
 
-def chunk_article(article: Article, max_words: int = MAX_WORDS_PER_CHUNK) -> list[Chunk]:
+def chunk_article(
+    article: Article, max_words: int = MAX_WORDS_PER_CHUNK
+) -> list[Chunk]:
     """Cut an article into chunks, one per non-empty section.
 
     The text before the first sub-heading belongs to a section named after

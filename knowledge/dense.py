@@ -36,6 +36,8 @@ class DenseIndex:
         index = faiss.read_index(str(path))
         if not isinstance(index, faiss.IndexIDMap2):
             index = faiss.downcast_index(index)
+        if not isinstance(index, faiss.IndexIDMap2):
+            raise ValueError(f"{path} is not a FAISS IndexIDMap2 of chunk vectors")
         return cls(index)
 
     def save(self, path: Path) -> None:

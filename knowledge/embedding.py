@@ -98,6 +98,7 @@ class Embedder:
     def __init__(self, model: SentenceTransformer, fingerprint: ModelFingerprint):
         self._model = model
         self._lock = threading.Lock()
+        self._constant: dict[tuple[str, ...], np.ndarray] = {}
         self.fingerprint = fingerprint
 
     @classmethod
@@ -136,7 +137,7 @@ class Embedder:
     @property
     def max_seq_length(self) -> int:
         """The model's window in word pieces, special tokens included."""
-        return int(self._model.max_seq_length)
+        return int(self._model.max_seq_length or 0)
 
     def embed_passages(self, passages: list[str], batch_size: int = 32) -> np.ndarray:
         """Embed passages for the index; returns (len(passages), dim) float32.
@@ -156,6 +157,12 @@ class Embedder:
                 show_progress_bar=False,
             )
         return normalise(np.asarray(vectors, dtype=np.float32))
+
+    def embed_constant(self, passages: tuple[str, ...]) -> np.ndarray:
+        """Embed texts fixed in the code (signposts) once per loaded model."""
+        if passages not in self._constant:
+            self._constant[passages] = self.embed_passages(list(passages))
+        return self._constant[passages]
 
     def embed_query(self, query: str) -> QueryVectors:
         """Embed a query, in overlapping windows if it exceeds the model's window.

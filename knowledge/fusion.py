@@ -1,7 +1,7 @@
-"""Fusing BM25 and dense scores, and keeping one result per article.
+"""Fusing BM25 and dense scores of the same items (articles or sections).
 
-Two methods, both over the same candidate chunks (the union of each
-retriever's best):
+Two methods, both over the same candidates (the union of each retriever's
+best):
 
 - ``rrf``: reciprocal-rank fusion, sum of ``1 / (rrf_k + rank)`` over the two
   rankings. Ignores score scales entirely.
@@ -29,6 +29,7 @@ class FusionConfig:
     method: str = "rrf"
     rrf_k: int = 60
     dense_weight: float = 0.5
+    article_weight: float = 0.0
 
     def __post_init__(self) -> None:
         if self.method not in FUSION_METHODS:
@@ -37,11 +38,14 @@ class FusionConfig:
             raise ValueError("dense_weight must lie between 0 and 1")
         if self.rrf_k < 1:
             raise ValueError("rrf_k must be at least 1")
+        if self.article_weight < 0:
+            raise ValueError("article_weight must not be negative")
 
     def describe(self) -> str:
+        whole = f"; whole-article weight {self.article_weight:.2f}"
         if self.method == "rrf":
-            return f"reciprocal-rank fusion (k={self.rrf_k})"
-        return f"weighted scores (dense {self.dense_weight:.2f}, BM25/max rest)"
+            return f"reciprocal-rank fusion (k={self.rrf_k}){whole}"
+        return f"weighted scores (dense {self.dense_weight:.2f}, BM25/max rest){whole}"
 
 
 def rank_positions(scores: np.ndarray) -> np.ndarray:
@@ -70,15 +74,3 @@ def fuse(dense: np.ndarray, lexical: np.ndarray, config: FusionConfig) -> np.nda
     top_lexical = float(lexical.max()) if lexical.size else 0.0
     scaled = lexical / top_lexical if top_lexical > 0 else np.zeros_like(lexical)
     return config.dense_weight * dense + (1.0 - config.dense_weight) * scaled
-
-
-def best_per_article(article_ids: list[str], scores: np.ndarray) -> list[int]:
-    """Return candidate positions, best first, keeping each article's best only."""
-    kept: list[int] = []
-    seen: set[str] = set()
-    for position in np.argsort(-scores, kind="stable"):
-        article_id = article_ids[int(position)]
-        if article_id not in seen:
-            seen.add(article_id)
-            kept.append(int(position))
-    return kept

@@ -96,7 +96,9 @@ def model_differences(
     return differences
 
 
-def check_model(index_dir: Path, manifest: IndexManifest, loaded: ModelFingerprint) -> None:
+def check_model(
+    index_dir: Path, manifest: IndexManifest, loaded: ModelFingerprint
+) -> None:
     """Raise IndexMismatchError unless the index was built with ``loaded``."""
     differences = model_differences(manifest.model, loaded)
     if differences:

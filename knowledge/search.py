@@ -27,10 +27,11 @@ from knowledge.calibration import (  # noqa: E402
 from knowledge.dense import DenseIndex  # noqa: E402
 from knowledge.embedding import Embedder  # noqa: E402
 from knowledge.errors import BlankQueryError, IndexNotBuiltError  # noqa: E402
-from knowledge.fusion import FusionConfig, best_per_article, fuse  # noqa: E402
+from knowledge.fusion import FusionConfig  # noqa: E402
 from knowledge.glossary import expand  # noqa: E402
 from knowledge.lexical import LexicalIndex  # noqa: E402
 from knowledge.manifest import IndexManifest, check_model, read_manifest  # noqa: E402
+from knowledge.ranking import ArticleRanker  # noqa: E402
 from knowledge.signposts import SIGNPOSTS, Signpost  # noqa: E402
 from knowledge.store import ArticleRecord, ChunkStore  # noqa: E402
 
@@ -71,9 +72,9 @@ class SearchResponse:
     ``answerable`` is False when the best result is too far from the question
     for the assistant to answer with it (see knowledge.calibration); the
     results are still returned, for an agent or a "did you mean" list.
-    ``signpost`` is set when the query is closer to a service the council
-    does not run (knowledge.signposts) than to any article, so the assistant
-    can say who does.
+    ``signpost`` is set when the query was declined and is closer to a
+    service the council does not run (knowledge.signposts) than to any
+    article, so the assistant can say who does.
     """
 
     query: str
@@ -96,13 +97,16 @@ class RankedArticle:
 class Ranking:
     """Every candidate article for a query, and the signals of the best one.
 
-    ``signals`` is None when nothing matched at all.
+    ``signals`` is None when nothing matched at all. ``signpost_cosines``
+    holds the query's cosine with each signpost (empty in lexical mode), for
+    calibration.
     """
 
     mode: str
     articles: list[RankedArticle]
     signals: Signals | None
     signpost: Signpost | None = None
+    signpost_cosines: tuple[float, ...] = ()
 
 
 class KnowledgeSearch:
@@ -145,9 +149,20 @@ class KnowledgeSearch:
         )
         # (chunks,) the chunk id of each row, in store order
         self._chunk_ids = np.array([c.chunk_id for c in store.chunks], dtype=np.int64)
+        # (chunks, dim) unit vectors in store order, read once from FAISS
+        self._ranker = ArticleRanker(
+            self._chunk_article, dense.vectors(self._chunk_ids)
+        )
         self._signposts = signposts
-        # (signposts, dim) unit vectors
-        self._signpost_vectors = embedder.embed_passages([s.passage for s in signposts])
+        # (texts,) which signpost each embedded signpost text belongs to
+        self._signpost_of_text = np.array(
+            [n for n, signpost in enumerate(signposts) for _ in signpost.passages],
+            dtype=np.int64,
+        )
+        # (texts, dim) unit vectors
+        self._signpost_vectors = embedder.embed_constant(
+            tuple(text for signpost in signposts for text in signpost.passages)
+        )
 
     @classmethod
     def open(
@@ -212,6 +227,11 @@ class KnowledgeSearch:
     def embedder(self) -> Embedder:
         return self._embedder
 
+    @property
+    def vectors(self) -> np.ndarray:
+        """(chunks, dim) the stored section vectors, in store order."""
+        return self._ranker.vectors
+
     def articles(self) -> list[ArticleRecord]:
         """Every article in the index, in build order."""
         return list(self._store.articles.values())
@@ -231,19 +251,20 @@ class KnowledgeSearch:
         answerable = self.decide(ranking)
 
         logger.debug(
-            "knowledge search mode=%s hits=%d answerable=%s", mode, len(hits), answerable
+            "knowledge search mode=%s hits=%d answerable=%s",
+            mode,
+            len(hits),
+            answerable,
         )
         return SearchResponse(
             query=query,
             answerable=answerable,
             results=hits,
             mode=mode,
-            signpost=ranking.signpost,
+            signpost=None if answerable else ranking.signpost,
         )
 
-    def decide(
-        self, ranking: Ranking, rule: AnswerRule | None = None
-    ) -> bool:
+    def decide(self, ranking: Ranking, rule: AnswerRule | None = None) -> bool:
         """Apply the calibrated rule (or ``rule``) to a ranking's best article."""
         if ranking.signals is None:
             return False
@@ -276,101 +297,75 @@ class KnowledgeSearch:
         # (chunks,) BM25 score of every chunk in store order
         lexical = self._lexical.scores(text)
 
-        rows = self._candidate_rows(query_vectors, lexical, mode)
-        if rows.size == 0:
+        candidates = self._candidate_articles(query_vectors, lexical, mode)
+        if candidates.size == 0:
             return Ranking(mode=mode, articles=[], signals=None)
+        scored = self._ranker.rank(candidates, query_vectors, lexical, mode, fusion)
 
-        cosines = (
-            self._cosines(query_vectors, rows)
-            if query_vectors is not None
-            else np.zeros(rows.size, dtype=np.float32)
-        )
-        if mode == "dense":
-            scores = cosines
-        elif mode == "lexical":
-            scores = lexical[rows]
-        else:
-            scores = fuse(cosines, lexical[rows], fusion)
-
-        article_numbers = self._chunk_article[rows]
-        names = [self._article_ids[n] for n in article_numbers]
         ranked = [
             RankedArticle(
-                article_id=names[p],
-                chunk_id=int(self._chunk_ids[rows[p]]),
-                score=float(scores[p]),
+                article_id=self._article_ids[int(number)],
+                chunk_id=int(self._chunk_ids[row]),
+                score=float(score),
             )
-            for p in best_per_article(names, scores)
+            for number, row, score in zip(
+                scored.articles, scored.best_rows, scored.scores, strict=True
+            )
         ]
-        signpost_cosine, nearest = self._nearest_signpost(query_vectors)
-        signals = self._signals(
-            ranked[0].article_id, query_vectors, lexical, signpost_cosine
+        per_signpost = self._signpost_cosines(query_vectors)
+        nearest = int(np.argmax(per_signpost)) if per_signpost.size else -1
+        signpost_cosine = float(per_signpost[nearest]) if nearest >= 0 else math.nan
+        signals = Signals(
+            cosine=float(scored.cosines[0]),
+            lexical=float(scored.lexical[0]),
+            lexical_rank=self._lexical_rank(int(scored.articles[0]), lexical),
+            signpost_cosine=signpost_cosine,
         )
         signpost = (
             self._signposts[nearest] if signals.margin < 0 and nearest >= 0 else None
         )
-        return Ranking(mode=mode, articles=ranked, signals=signals, signpost=signpost)
+        return Ranking(
+            mode=mode,
+            articles=ranked,
+            signals=signals,
+            signpost=signpost,
+            signpost_cosines=tuple(float(c) for c in per_signpost),
+        )
 
-    def _candidate_rows(
+    def _candidate_articles(
         self, query_vectors: np.ndarray | None, lexical: np.ndarray, mode: str
     ) -> np.ndarray:
-        pools = []
+        """Article numbers with a section among either retriever's best."""
+        rows = []
         if mode != "lexical" and query_vectors is not None:
             _, ids = self._dense.search(query_vectors, CANDIDATE_POOL)
             found = np.unique(ids[ids >= 0])
-            pools.append(np.array([self._store.position[int(i)] for i in found]))
+            rows.append(np.array([self._store.position[int(i)] for i in found]))
         if mode != "dense":
             best = np.argsort(-lexical, kind="stable")[:CANDIDATE_POOL]
-            pools.append(best[lexical[best] > 0])
+            rows.append(best[lexical[best] > 0])
 
-        if not pools:
+        if not rows:
             return np.zeros(0, dtype=np.int64)
-        return np.unique(np.concatenate(pools)).astype(np.int64)
+        return np.unique(self._chunk_article[np.concatenate(rows).astype(np.int64)])
 
-    def _cosines(self, query_vectors: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        # (rows, dim) stored unit vectors of the candidate chunks
-        vectors = self._dense.vectors(self._chunk_ids[rows])
-        # (rows, windows) -> best window per chunk: (rows,)
-        return (vectors @ query_vectors.T).max(axis=1)
-
-    def _signals(
-        self,
-        article_id: str,
-        query_vectors: np.ndarray | None,
-        lexical: np.ndarray,
-        signpost_cosine: float,
-    ) -> Signals:
-        article_number = self._article_ids.index(article_id)
-        own_rows = np.flatnonzero(self._chunk_article == article_number)
-
-        cosine = (
-            float(self._cosines(query_vectors, own_rows).max())
-            if query_vectors is not None
-            else math.nan
-        )
-
-        # (articles,) best BM25 score of each article's chunks
+    def _lexical_rank(self, article_number: int, lexical: np.ndarray) -> float:
+        """Where BM25 alone would place this article (1 = first; inf = no match)."""
+        # (articles,) best BM25 score of each article's sections
         per_article = np.zeros(len(self._article_ids), dtype=np.float32)
         np.maximum.at(per_article, self._chunk_article, lexical)
-        own = float(per_article[article_number])
-        lexical_rank = (
-            float(1 + np.count_nonzero(per_article > own)) if own > 0 else math.inf
-        )
-        return Signals(
-            cosine=cosine,
-            lexical=own,
-            lexical_rank=lexical_rank,
-            signpost_cosine=signpost_cosine,
-        )
+        own = per_article[article_number]
+        return float(1 + np.count_nonzero(per_article > own)) if own > 0 else math.inf
 
-    def _nearest_signpost(self, query_vectors: np.ndarray | None) -> tuple[float, int]:
-        """Return the nearest signpost's cosine and number (NaN, -1 if none)."""
+    def _signpost_cosines(self, query_vectors: np.ndarray | None) -> np.ndarray:
+        """Cosine of the query with each signpost: (signposts,), or (0,)."""
         if query_vectors is None or not self._signposts:
-            return math.nan, -1
-        # (signposts, windows) -> best window per signpost: (signposts,)
-        cosines = (self._signpost_vectors @ query_vectors.T).max(axis=1)
-        nearest = int(np.argmax(cosines))
-        return float(cosines[nearest]), nearest
+            return np.zeros(0, dtype=np.float32)
+        # (texts, windows) -> best window per text: (texts,)
+        per_text = (self._signpost_vectors @ query_vectors.T).max(axis=1)
+        per_signpost = np.full(len(self._signposts), -np.inf, dtype=np.float32)
+        np.maximum.at(per_signpost, self._signpost_of_text, per_text)
+        return per_signpost
 
     def _hit(self, ranked: RankedArticle) -> SearchHit:
         chunk = self._store.by_id[ranked.chunk_id]

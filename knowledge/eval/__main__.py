@@ -1,7 +1,7 @@
 """``python -m knowledge.eval``: calibrate on dev.yml, report dev and test.
 
-    python -m knowledge.eval [--articles DIR] [--index DIR] [--dev FILE]
-        [--test FILE] [--calibration FILE] [--report FILE]
+python -m knowledge.eval [--articles DIR] [--index DIR] [--dev FILE]
+    [--test FILE] [--calibration FILE] [--report FILE]
 """
 
 import argparse

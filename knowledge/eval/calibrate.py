@@ -1,13 +1,21 @@
 """Fitting the answer rule of each search mode on the dev questions.
 
+Out-of-scope dev questions are fitted as if the signpost nearest to each were
+missing (:func:`without_own_signpost`): the signposts were written knowing
+the dev questions, so with them the dev set would promise more than unseen
+questions, about services no signpost names, will get. The rule must then
+decline those by cosine alone or by another signpost.
+
 Every rule on a grid of thresholds (over the observed signal values) is
 applied to all dev questions. Among rules that decline at most
 ``max_in_scope_declined`` of in-scope questions, the one declining the most
-out-of-scope questions wins; ties go to fewer in-scope declines, then to the
-rule using fewer signals. A grid search over a few numbers is easy to explain
+out-of-scope questions (fitted as above) wins; ties go to the rule declining
+more of them with the real signposts, then to fewer in-scope declines, then
+to the rule using fewer signals. A grid search over a few numbers is easy to explain
 and to re-run when articles change.
 """
 
+import dataclasses
 import logging
 import math
 from collections.abc import Iterator
@@ -15,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from knowledge.calibration import AnswerRule
+from knowledge.calibration import AnswerRule, Signals
 from knowledge.eval.metrics import Observation
 
 logger = logging.getLogger(__name__)
@@ -36,6 +44,7 @@ class _Signals:
     lexical: np.ndarray
     lexical_rank: np.ndarray
     margin: np.ndarray
+    seen_margin: np.ndarray
     in_scope: np.ndarray
     matched: np.ndarray
 
@@ -44,7 +53,9 @@ class _Signals:
         def column(name: str, missing: float) -> np.ndarray:
             return np.array(
                 [
-                    getattr(o.signals, name) if o.signals is not None else missing
+                    getattr(o.signals_for_fitting, name)
+                    if o.signals_for_fitting is not None
+                    else missing
                     for o in observations
                 ],
                 dtype=np.float64,
@@ -55,8 +66,11 @@ class _Signals:
             lexical=column("lexical", 0.0),
             lexical_rank=column("lexical_rank", math.inf),
             margin=column("margin", -math.inf),
+            seen_margin=np.array(
+                [o.signals.margin if o.signals else -math.inf for o in observations]
+            ),
             in_scope=np.array([o.question.in_scope for o in observations]),
-            matched=np.array([o.signals is not None for o in observations]),
+            matched=np.array([o.signals_for_fitting is not None for o in observations]),
         )
 
 
@@ -64,11 +78,27 @@ class _Signals:
 class _Candidate:
     rule: AnswerRule
     oos_declined: float
+    seen_oos_declined: float
     in_scope_declined: float
     signals_used: int
 
-    def key(self) -> tuple[float, float, int]:
-        return (self.oos_declined, -self.in_scope_declined, -self.signals_used)
+    def key(self) -> tuple[float, float, float, int]:
+        return (
+            self.oos_declined,
+            self.seen_oos_declined,
+            -self.in_scope_declined,
+            -self.signals_used,
+        )
+
+
+def without_own_signpost(
+    signals: Signals | None, signpost_cosines: tuple[float, ...]
+) -> Signals | None:
+    """The signals as they would be had the nearest signpost not been written."""
+    if signals is None or len(signpost_cosines) < 2:
+        return signals
+    second = sorted(signpost_cosines, reverse=True)[1]
+    return dataclasses.replace(signals, signpost_cosine=second)
 
 
 def fit_rule(
@@ -100,11 +130,13 @@ def _grid(values: np.ndarray) -> np.ndarray:
 
 
 def _rates(signals: _Signals, accept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For (rules, questions) decisions, the (rules,) decline rates."""
-    accept = accept & signals.matched
-    declined = ~accept
+    """For (rules, questions) decisions, the (rules,) decline rates: out of
+    scope, in scope."""
+    declined = ~(accept & signals.matched)
     outside = ~signals.in_scope
-    oos = declined[..., outside].mean(axis=-1) if outside.any() else 0 * declined[..., 0]
+    oos = (
+        declined[..., outside].mean(axis=-1) if outside.any() else 0 * declined[..., 0]
+    )
     inside = declined[..., signals.in_scope].mean(axis=-1)
     return oos, inside
 
@@ -125,25 +157,28 @@ def _lexical_rules(signals: _Signals) -> Iterator[_Candidate]:
         yield _Candidate(
             AnswerRule(min_lexical=_value(threshold)),
             float(oos[n]),
+            float(oos[n]),
             float(inside[n]),
             int(math.isfinite(threshold)),
         )
 
 
-def _margin_ok(signals: _Signals, margin: float) -> np.ndarray:
+def _margin_ok(margins: np.ndarray, margin: float) -> np.ndarray:
     # Mirrors AnswerRule: a missing (NaN) margin never declines.
-    return ~(signals.margin < margin)
+    return ~(margins < margin)
 
 
 def _dense_rules(signals: _Signals) -> Iterator[_Candidate]:
     cosines = _grid(signals.cosine)
     for margin in _grid(signals.margin):
-        accept = (signals.cosine >= cosines[:, None]) & _margin_ok(signals, margin)
-        oos, inside = _rates(signals, accept)
+        above = signals.cosine >= cosines[:, None]
+        oos, inside = _rates(signals, above & _margin_ok(signals.margin, margin))
+        seen_oos, _ = _rates(signals, above & _margin_ok(signals.seen_margin, margin))
         for n, threshold in enumerate(cosines):
             yield _Candidate(
                 AnswerRule(min_cosine=_value(threshold), min_margin=_value(margin)),
                 float(oos[n]),
+                float(seen_oos[n]),
                 float(inside[n]),
                 int(math.isfinite(threshold)) + int(math.isfinite(margin)),
             )
@@ -156,7 +191,8 @@ def _hybrid_rules(signals: _Signals) -> Iterator[_Candidate]:
     for agreement_rank in AGREEMENT_RANKS:
         agrees = (signals.lexical > 0) & (signals.lexical_rank <= agreement_rank)
         for margin in margins:
-            margin_ok = _margin_ok(signals, margin)
+            margin_ok = _margin_ok(signals.margin, margin)
+            seen_margin_ok = _margin_ok(signals.seen_margin, margin)
             for high in cosines:
                 lows = cosines[cosines <= high]
                 # (lows, questions): above the high bar, or agreed and above low
@@ -164,6 +200,7 @@ def _hybrid_rules(signals: _Signals) -> Iterator[_Candidate]:
                     agrees & (signals.cosine >= lows[:, None])
                 )
                 oos, inside = _rates(signals, accept & margin_ok)
+                seen_oos, _ = _rates(signals, accept & seen_margin_ok)
                 for n, low in enumerate(lows):
                     two_bars = bool(low < high)
                     yield _Candidate(
@@ -174,7 +211,9 @@ def _hybrid_rules(signals: _Signals) -> Iterator[_Candidate]:
                             min_margin=_value(margin),
                         ),
                         float(oos[n]),
+                        float(seen_oos[n]),
                         float(inside[n]),
-                        int(math.isfinite(high)) + 2 * two_bars
+                        int(math.isfinite(high))
+                        + 2 * two_bars
                         + int(math.isfinite(margin)),
                     )

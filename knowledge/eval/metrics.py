@@ -18,11 +18,20 @@ MRR_DEPTH = 10
 
 @dataclass(frozen=True)
 class Observation:
-    """A question's ranked result topics (best first) and its best hit's signals."""
+    """A question's ranked result topics (best first) and its best hit's signals.
+
+    ``fit_signals`` are the signals calibration fits on, when they differ
+    from what search saw (see knowledge.eval.calibrate).
+    """
 
     question: Question
     ranked_topics: list[frozenset[str]]
     signals: Signals | None
+    fit_signals: Signals | None = None
+
+    @property
+    def signals_for_fitting(self) -> Signals | None:
+        return self.fit_signals if self.fit_signals is not None else self.signals
 
     def first_right_rank(self) -> int | None:
         for rank, topics in enumerate(self.ranked_topics[:MRR_DEPTH], start=1):
@@ -48,13 +57,19 @@ class Figures:
 
 def figures(observations: list[Observation], answerable: list[bool]) -> Figures:
     """Compute figures; ``answerable`` is the decision for each observation."""
-    inside = [(o, a) for o, a in zip(observations, answerable, strict=True)
-              if o.question.in_scope]  # fmt: skip
-    outside = [a for o, a in zip(observations, answerable, strict=True)
-               if o.question.out_of_scope]  # fmt: skip
+    inside = [
+        (o, a)
+        for o, a in zip(observations, answerable, strict=True)
+        if o.question.in_scope
+    ]
+    outside = [
+        a
+        for o, a in zip(observations, answerable, strict=True)
+        if o.question.out_of_scope
+    ]
     ranks = [o.first_right_rank() for o, _ in inside]
 
-    def share(count: int, total: int) -> float:
+    def share(count: float, total: int) -> float:
         return count / total if total else math.nan
 
     return Figures(
@@ -62,11 +77,11 @@ def figures(observations: list[Observation], answerable: list[bool]) -> Figures:
         out_of_scope=len(outside),
         top1=share(sum(r == 1 for r in ranks), len(inside)),
         top3=share(sum(r is not None and r <= 3 for r in ranks), len(inside)),
-        mrr=share(sum(1 / r for r in ranks if r is not None), len(inside)),
+        mrr=share(sum(1.0 / r for r in ranks if r is not None), len(inside)),
         oos_declined=share(sum(not a for a in outside), len(outside)),
         in_scope_declined=share(sum(not a for _, a in inside), len(inside)),
         answered_right=share(
-            sum(a and r == 1 for (_, a), r in zip(inside, ranks, strict=True)),
+            sum(bool(a and r == 1) for (_, a), r in zip(inside, ranks, strict=True)),
             len(inside),
         ),
     )

@@ -12,7 +12,11 @@ from knowledge.calibration import (
     save_calibration,
 )
 from knowledge.embedding import Embedder, QueryVectors
-from knowledge.eval.calibrate import MAX_IN_SCOPE_DECLINED, fit_rule
+from knowledge.eval.calibrate import (
+    MAX_IN_SCOPE_DECLINED,
+    fit_rule,
+    without_own_signpost,
+)
 from knowledge.eval.metrics import Figures, Observation, figures
 from knowledge.eval.questions import Question, load_questions
 from knowledge.eval.report import write_report
@@ -23,9 +27,16 @@ logger = logging.getLogger(__name__)
 
 EVAL_DIR = Path(__file__).resolve().parent
 
-FUSION_CANDIDATES = (
-    *(FusionConfig("rrf", rrf_k=k) for k in (5, 10, 30, 60)),
-    *(FusionConfig("weighted", dense_weight=w) for w in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9)),
+FUSION_CANDIDATES = tuple(
+    FusionConfig(method, rrf_k=k, dense_weight=w, article_weight=a)
+    for a in (0.0, 0.5, 1.0)
+    for method, k, w in (
+        ("rrf", 10, 0.5),
+        ("rrf", 60, 0.5),
+        ("weighted", 60, 0.7),
+        ("weighted", 60, 0.8),
+        ("weighted", 60, 0.9),
+    )
 )
 
 
@@ -66,8 +77,9 @@ class EvalOutcome:
         for result in self.results:
             for mode, fig in result.figures.items():
                 lines.append(
-                    f"{result.name:4s} {mode:8s} top1={fig.top1:.3f} top3={fig.top3:.3f} "
-                    f"mrr={fig.mrr:.3f} oos_declined={fig.oos_declined:.3f} "
+                    f"{result.name:4s} {mode:8s} top1={fig.top1:.3f} "
+                    f"top3={fig.top3:.3f} mrr={fig.mrr:.3f} "
+                    f"oos_declined={fig.oos_declined:.3f} "
                     f"in_scope_declined={fig.in_scope_declined:.3f}"
                 )
         return "\n".join(lines)
@@ -84,11 +96,17 @@ def observe(
     observations = []
     for question in questions:
         ranking = search.rank(question.text, mode, fusion)
+        fit_signals = (
+            without_own_signpost(ranking.signals, ranking.signpost_cosines)
+            if question.out_of_scope
+            else None
+        )
         observations.append(
             Observation(
                 question=question,
                 ranked_topics=[topics[r.article_id] for r in ranking.articles[:10]],
                 signals=ranking.signals,
+                fit_signals=fit_signals,
             )
         )
     return observations
@@ -133,7 +151,9 @@ def run_evaluation(
     """
     embedder = CachingEmbedder(Embedder.load())
     uncalibrated = Calibration(fusion=FusionConfig(), rules={})
-    search = KnowledgeSearch.open(index_dir, embedder=embedder, calibration=uncalibrated)
+    search = KnowledgeSearch.open(
+        index_dir, embedder=embedder, calibration=uncalibrated
+    )
     dev = load_questions(dev_path)
 
     fusion, fusion_table = choose_fusion(search, dev)
@@ -146,7 +166,9 @@ def run_evaluation(
     results = [_measure("dev", dev_path, dev_observed, rules)]
     if test_path is not None:
         test = load_questions(test_path)
-        test_observed = {mode: observe(search, test, mode, fusion) for mode in SEARCH_MODES}
+        test_observed = {
+            mode: observe(search, test, mode, fusion) for mode in SEARCH_MODES
+        }
         results.append(_measure("test", test_path, test_observed, rules))
 
     outcome = EvalOutcome(

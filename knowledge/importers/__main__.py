@@ -1,7 +1,7 @@
 """``python -m knowledge.importers``: write a council's content as articles.
 
-    python -m knowledge.importers html SAVED_PAGES_DIR --out knowledge/articles/imported
-    python -m knowledge.importers faq faqs.csv --out knowledge/articles/imported
+python -m knowledge.importers html SAVED_PAGES_DIR --out knowledge/articles/imported
+python -m knowledge.importers faq faqs.csv --out knowledge/articles/imported
 """
 
 import argparse

@@ -41,12 +41,17 @@ def import_faq_csv(path: Path, *, topic_map: TopicMap | None = None) -> list[Art
     articles: list[Article] = []
     used_ids: set[str] = set()
     for line, row in enumerate(rows, start=2):
-        values = {name: (row.get(original) or "").strip() for name, original in columns.items()}
+        values = {
+            name: (row.get(original) or "").strip()
+            for name, original in columns.items()
+        }
         empty = [name for name in REQUIRED_COLUMNS if not values[name]]
         if empty:
             raise ImportSourceError(f"{path}:{line}", f"empty {', '.join(empty)}")
 
-        article_id = _unique_id(values.get("id") or _faq_id(values["question"]), used_ids)
+        article_id = _unique_id(
+            values.get("id") or _faq_id(values["question"]), used_ids
+        )
         topics = (
             parse_topic_list(values["topics"])
             if values.get("topics")

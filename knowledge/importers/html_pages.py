@@ -28,9 +28,21 @@ DEFAULT_BASE_URL = "https://council.example/"
 HTML_SUFFIXES = (".html", ".htm")
 
 _NOISE_TAGS = (
-    "script", "style", "noscript", "template", "nav", "header", "footer",
-    "aside", "form", "iframe", "svg", "button", "select", "input",
-)  # fmt: skip
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "svg",
+    "button",
+    "select",
+    "input",
+)
 _NOISE_ROLES = ("navigation", "banner", "contentinfo", "search", "dialog")
 _NOISE_NAMES = re.compile(
     r"breadcrumb|cookie|skip-?link|site-?(header|footer)|feedback|share|related",
@@ -96,7 +108,9 @@ def page_to_article(
     if first_heading is None:
         lines.insert(0, f"# {title}")
 
-    topics = parse_topic_list(meta_topics) if meta_topics else topics_for(url, topic_map)
+    topics = (
+        parse_topic_list(meta_topics) if meta_topics else topics_for(url, topic_map)
+    )
     return Article(
         article_id=_article_id(url),
         title=title,
@@ -129,7 +143,7 @@ def _meta(soup: BeautifulSoup, name: str) -> str | None:
 def _main_content(soup: BeautifulSoup) -> Tag:
     for candidate in (
         soup.find("main"),
-        soup.find(attrs={"role": "main"}),
+        soup.find(None, {"role": "main"}),
         soup.find("article"),
         soup.body,
     ):
@@ -141,12 +155,13 @@ def _main_content(soup: BeautifulSoup) -> Tag:
 def _strip_noise(content: Tag) -> None:
     for tag in content.find_all(_NOISE_TAGS):
         tag.decompose()
-    for tag in content.find_all(attrs={"role": list(_NOISE_ROLES)}):
+    for tag in content.find_all(None, {"role": list(_NOISE_ROLES)}):
         tag.decompose()
     for tag in content.find_all(True):
         if tag.decomposed:
             continue
-        names = " ".join([str(tag.get("id", "")), *tag.get("class", [])])
+        classes: list[str] = list(tag.get("class") or [])
+        names = " ".join([str(tag.get("id") or ""), *(str(c) for c in classes)])
         if names.strip() and _NOISE_NAMES.search(names):
             tag.decompose()
 

@@ -132,9 +132,7 @@ def index_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def open_search(
-    embedder: Embedder, index_dir: Path
-) -> Callable[[], KnowledgeSearch]:
+def open_search(embedder: Embedder, index_dir: Path) -> Callable[[], KnowledgeSearch]:
     """Open the test index with the shared model and no calibration file."""
 
     def opener() -> KnowledgeSearch:

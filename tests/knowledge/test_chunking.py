@@ -76,7 +76,11 @@ def test_chunk_article_long_section_split_into_parts_sharing_anchor() -> None:
     paragraphs = "\n\n".join(f"Paragraph {n} " + "word " * 60 for n in range(6))
     article = parse_article(ARTICLE.replace("Sign up online.", paragraphs))
 
-    parts = [c for c in chunk_article(article, max_words=130) if c.anchor == "join-the-service"]
+    parts = [
+        c
+        for c in chunk_article(article, max_words=130)
+        if c.anchor == "join-the-service"
+    ]
 
     assert len(parts) >= 3
     assert [c.part for c in parts] == list(range(len(parts)))

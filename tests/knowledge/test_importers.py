@@ -56,18 +56,22 @@ def _write_faq(path: Path) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["Question", "Answer", "URL", "Topics"])
-        writer.writerow([
-            "Can I get a refund on my parking permit?",
-            "Yes. Cancel the permit online and we refund the unused whole months.",
-            "https://www.example.gov.uk/parking/permits",
-            "roads-and-transport.parking-permits",
-        ])
-        writer.writerow([
-            "How do I register a birth?",
-            "Book an appointment with the register office within 42 days.",
-            "https://www.example.gov.uk/registration/births",
-            "",
-        ])
+        writer.writerow(
+            [
+                "Can I get a refund on my parking permit?",
+                "Yes. Cancel the permit online and we refund the unused whole months.",
+                "https://www.example.gov.uk/parking/permits",
+                "roads-and-transport.parking-permits",
+            ]
+        )
+        writer.writerow(
+            [
+                "How do I register a birth?",
+                "Book an appointment with the register office within 42 days.",
+                "https://www.example.gov.uk/registration/births",
+                "",
+            ]
+        )
     return path
 
 
@@ -84,8 +88,14 @@ def test_import_html_folder_keeps_content_and_drops_page_furniture(
     assert "## Join the garden waste service" in garden.body
     assert "- Grass cuttings and hedge trimmings" in garden.body
     assert "Month | Week" in garden.body
-    for furniture in ("cookies", "Parking fines", "Copyright", "tracking", "useful",
-                      "Home"):  # fmt: skip
+    for furniture in (
+        "cookies",
+        "Parking fines",
+        "Copyright",
+        "tracking",
+        "useful",
+        "Home",
+    ):
         assert furniture not in garden.body
     assert garden.topics == ("imported.bins",)
 
@@ -128,15 +138,17 @@ def test_imported_content_searchable_after_build(
     site = _write_export(tmp_path / "site")
     faq = _write_faq(tmp_path / "faq.csv")
 
-    report = build_index(articles_dir, index_dir, embedder=embedder, html_dir=site,
-                         faq_csv=faq)  # fmt: skip
+    report = build_index(
+        articles_dir, index_dir, embedder=embedder, html_dir=site, faq_csv=faq
+    )
     search = KnowledgeSearch.open(index_dir, embedder=embedder)
 
     assert report.articles == 5 + 2 + 2
     hit = search.search("garden waste subscription price per year", k=1).results[0]
     assert (hit.article_id, hit.anchor) == (
-        "bins-garden-waste", "join-the-garden-waste-service"
-    )  # fmt: skip
+        "bins-garden-waste",
+        "join-the-garden-waste-service",
+    )
     assert hit.url == "https://www.example.gov.uk/bins/garden-waste"
     refund = search.search("parking permit refund", k=1).results[0]
     assert refund.article_id == "faq-can-i-get-a-refund-on-my-parking-permit"
@@ -150,7 +162,7 @@ def test_write_article_round_trips_through_the_loader(tmp_path: Path) -> None:
         write_article(article, out)
 
     reloaded = load_articles(out, strict=True).articles
-    assert {a.article_id: (a.title, a.url, a.topics, a.body.strip()) for a in reloaded} == {
-        a.article_id: (a.title, a.url, a.topics, a.body.strip()) for a in articles
-    }
+    assert {
+        a.article_id: (a.title, a.url, a.topics, a.body.strip()) for a in reloaded
+    } == {a.article_id: (a.title, a.url, a.topics, a.body.strip()) for a in articles}
     assert (out / "imported" / "bins-garden-waste.md").is_file()

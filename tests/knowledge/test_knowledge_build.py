@@ -2,9 +2,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from knowledge.build import build_index
 from knowledge.embedding import Embedder
+from knowledge.errors import KnowledgeError
 from knowledge.search import KnowledgeSearch
 from knowledge.store import ChunkStore
 
@@ -48,7 +50,9 @@ def test_build_index_edited_article_only_its_changed_section_reembedded(
 
     assert report.embedded == 1
     assert len(counting.embedded) == 1
-    assert counting.embedded[0].startswith("Report a missed bin collection > What happens")
+    assert counting.embedded[0].startswith(
+        "Report a missed bin collection > What happens"
+    )
     assert "two working days" in counting.embedded[0]
 
 
@@ -89,7 +93,10 @@ def test_build_index_chunk_ids_stable_after_delete_and_readd(
     assert removed.removed_articles == 1 and removed.removed == 3
     assert readded.embedded == 3
     hit = open_search().search("direct debit dates", k=1).results[0]
-    assert (hit.article_id, hit.anchor) == ("council-tax-ways-to-pay", "pay-by-direct-debit")
+    assert (hit.article_id, hit.anchor) == (
+        "council-tax-ways-to-pay",
+        "pay-by-direct-debit",
+    )
 
 
 def test_build_index_counts_reported(
@@ -101,5 +108,18 @@ def test_build_index_counts_reported(
 
     assert (report.articles, report.chunks, report.refused) == (5, 11, 1)
     assert sorted(p.name for p in index_dir.iterdir()) == [
-        "articles.json", "bm25", "chunks.jsonl", "dense.faiss", "manifest.json",
-    ]  # fmt: skip
+        "articles.json",
+        "bm25",
+        "chunks.jsonl",
+        "dense.faiss",
+        "manifest.json",
+    ]
+
+
+def test_build_index_no_articles_refused(tmp_path: Path, embedder: Embedder) -> None:
+    (tmp_path / "articles").mkdir()
+
+    with pytest.raises(KnowledgeError, match="no articles"):
+        build_index(tmp_path / "articles", tmp_path / "index", embedder=embedder)
+
+    assert not (tmp_path / "index").exists()

@@ -30,8 +30,12 @@ def other_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         intermediate_size=64,
     )
     BertModel(config).save_pretrained(bert_dir)
-    for name in ("vocab.txt", "tokenizer.json", "tokenizer_config.json",
-                 "special_tokens_map.json"):  # fmt: skip
+    for name in (
+        "vocab.txt",
+        "tokenizer.json",
+        "tokenizer_config.json",
+        "special_tokens_map.json",
+    ):
         shutil.copy(default_model_path() / name, bert_dir / name)
 
     transformer = Transformer(str(bert_dir), max_seq_length=128)
@@ -79,4 +83,5 @@ def test_build_after_model_change_embeds_everything_again(
 
     assert second.embedded == second.chunks == first.chunks
     search = KnowledgeSearch.open(index_dir, embedder=embedder)
-    assert search.manifest["model"]["dimension"] == 384
+    model = search.manifest["model"]
+    assert isinstance(model, dict) and model["dimension"] == 384

@@ -121,7 +121,9 @@ def test_search_deleted_article_not_returned_after_rebuild(
     open_search: Callable[[], KnowledgeSearch],
 ) -> None:
     build_index(articles_dir, index_dir, embedder=embedder)
-    assert open_search().search("wasp nest", k=5).results[0].article_id == "pest-control"
+    assert (
+        open_search().search("wasp nest", k=5).results[0].article_id == "pest-control"
+    )
     (articles_dir / "environment-and-neighbourhood/pest-control.md").unlink()
 
     build_index(articles_dir, index_dir, embedder=embedder)
@@ -139,7 +141,10 @@ def test_search_answerable_follows_calibrated_rule(
     build_index(articles_dir, index_dir, embedder=embedder)
     calibration = Calibration(
         fusion=FusionConfig(),
-        rules={"hybrid": AnswerRule(min_cosine=0.5), "lexical": AnswerRule(min_lexical=1.0)},
+        rules={
+            "hybrid": AnswerRule(min_cosine=0.5),
+            "lexical": AnswerRule(min_lexical=1.0),
+        },
     )
     search = KnowledgeSearch.open(index_dir, embedder=embedder, calibration=calibration)
 
@@ -166,3 +171,21 @@ def _passages_of(index_dir: Path, article_id: str) -> list[str]:
 
     store = ChunkStore.load(index_dir)
     return [c.passage for c in store.chunks if c.article_id == article_id]
+
+
+def test_search_outside_service_names_its_signpost(
+    articles_dir: Path, index_dir: Path, embedder: Embedder
+) -> None:
+    build_index(articles_dir, index_dir, embedder=embedder)
+    calibration = Calibration(
+        fusion=FusionConfig(), rules={"hybrid": AnswerRule(min_margin=0.0)}
+    )
+    search = KnowledgeSearch.open(index_dir, embedder=embedder, calibration=calibration)
+
+    outside = search.search("how do I renew my passport")
+    inside = search.search("how do I renew my library books")
+
+    assert outside.signpost is not None
+    assert outside.signpost.provider == "HM Passport Office"
+    assert not outside.answerable
+    assert inside.signpost is None and inside.answerable
