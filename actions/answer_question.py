@@ -14,6 +14,10 @@ logger = logging.getLogger(__name__)
 
 ASK_FOR_QUESTION = "Please type your question and I will look it up."
 
+# When nothing answers the question, the resident may still want something done:
+# offer to raise an enquiry beside the person the answer already offers.
+REPORT_BUTTON = {"title": "Report a problem", "payload": "/report_problem"}
+
 
 class ActionAnswerQuestion(Action):
     """Search the knowledge and reply with the best section and its source."""
@@ -41,9 +45,12 @@ class ActionAnswerQuestion(Action):
             tracker.sender_id,
             answer.answerable,
         )
+        buttons = list(answer.buttons)
+        if not answer.answerable:
+            buttons.insert(0, REPORT_BUTTON)
         dispatcher.utter_message(
             text=answer.text,
-            buttons=answer.buttons,
+            buttons=buttons,
             json_message={
                 "sources": [source.as_dict() for source in answer.sources],
                 "answerable": answer.answerable,

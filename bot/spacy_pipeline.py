@@ -4,7 +4,8 @@ Explosion's trained English pipelines cannot be installed from the registries th
 machines reach, and Rasa 3.6 needs spaCy 3.4. A blank English pipeline with an
 ``entity_ruler`` gives Rasa spaCy tokenisation and rule-based entities (UK
 postcodes, council references, vehicle registrations, amounts); DIET learns the
-intents and any further entities.
+intents and any further entities (the kind of problem, the national service asked
+about, dates).
 
 Run ``python -m bot.spacy_pipeline OUTPUT_DIR`` inside the Rasa environment.
 """
@@ -63,9 +64,23 @@ def entity_patterns() -> list[dict[str, object]]:
             ],
         },
         {
+            # The current format typed without its space, "AB12CDE".
+            "label": "vehicle_registration",
+            "pattern": [{"TEXT": {"REGEX": r"^(?i:[a-z]{2}\d{2}[a-z]{3})$"}}],
+        },
+        {
             "label": "uprn",
             "pattern": [{"LOWER": "uprn"}, {"TEXT": {"REGEX": r"^\d{1,12}$"}}],
         },
+        {
+            "label": "uprn",
+            "pattern": [
+                {"LOWER": "uprn"},
+                {"TEXT": {"IN": [":", "-", "is"]}},
+                {"TEXT": {"REGEX": r"^\d{1,12}$"}},
+            ],
+        },
+        {"label": "email", "pattern": [{"LIKE_EMAIL": True}]},
         {
             "label": "council_tax_reference",
             "pattern": [{"TEXT": {"REGEX": COUNCIL_TAX_REF_REGEX}}],
@@ -75,6 +90,13 @@ def entity_patterns() -> list[dict[str, object]]:
             "pattern": [
                 {"TEXT": "£"},
                 {"TEXT": {"REGEX": r"^\d[\d,]*(\.\d{1,2})?$"}},
+            ],
+        },
+        {
+            "label": "amount",
+            "pattern": [
+                {"TEXT": {"REGEX": r"^\d[\d,]*(\.\d{1,2})?$"}},
+                {"LOWER": {"IN": ["pounds", "quid"]}},
             ],
         },
     ]

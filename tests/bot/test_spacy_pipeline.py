@@ -22,6 +22,10 @@ def nlp(tmp_path_factory):
         ("account 12345678", "council_tax_reference", "12345678"),
         ("i paid £12.50", "amount", "£12.50"),
         ("uprn 010001234567", "uprn", "uprn 010001234567"),
+        ("UPRN: 100040012345", "uprn", "UPRN: 100040012345"),
+        ("reg AB12CDE", "vehicle_registration", "AB12CDE"),
+        ("email me at jo.bloggs@example.co.uk", "email", "jo.bloggs@example.co.uk"),
+        ("it was 70 quid", "amount", "70 quid"),
     ],
 )
 def test_entity_ruler_finds_council_entities(nlp, text, label, value):
@@ -30,6 +34,8 @@ def test_entity_ruler_finds_council_entities(nlp, text, label, value):
     assert (label, value) in entities
 
 
-@pytest.mark.parametrize("text", ["hello there", "TR1 bins", "ENQ-26-1"])
+@pytest.mark.parametrize(
+    "text", ["hello there", "TR1 bins", "ENQ-26-1", "on the A30 near Bodmin", "jo@"]
+)
 def test_entity_ruler_ignores_text_without_entities(nlp, text):
     assert list(nlp(text).ents) == []
