@@ -1,8 +1,9 @@
 """Things that need the resident (or councillor) to be signed in first.
 
-Until the gateway passes a verified identity to the actions, the assistant asks
-the person to sign in and says why; the reply's JSON carries
-``{"sign_in": {"reason": ...}}`` for the gateway to show its sign-in button.
+When the turn carries a valid signed identity assertion from the gateway, a
+resident's own affairs are answered from the single view (:mod:`actions.my_affairs`).
+Otherwise the assistant asks the person to sign in and says why; the reply's JSON
+carries ``{"sign_in": {"reason": ...}}`` for the gateway to show its sign-in link.
 """
 
 import logging
@@ -13,7 +14,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.messages import say
+from actions.my_affairs import (
+    PERSONAL_INTENTS,
+    describe,
+    own_view,
+    verified_resident,
+)
 from actions.task_forms import latest_intent
+from council.errors import CouncilError
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +52,20 @@ class ActionRequireSignIn(Action):
     ) -> list[EventType]:
         intent = latest_intent(tracker)
         reason = REASON_BY_INTENT.get(intent, "resident_asked")
+
+        resident = verified_resident(tracker)
+        if resident is not None and intent in PERSONAL_INTENTS:
+            try:
+                view = await own_view(resident)
+            except CouncilError as error:
+                logger.warning(
+                    "No single view in conversation %s: %s",
+                    tracker.sender_id,
+                    error.code,
+                )
+            else:
+                dispatcher.utter_message(text=describe(intent, view))
+                return []
 
         logger.debug(
             "Sign-in asked for (%s) in conversation %s", reason, tracker.sender_id

@@ -139,7 +139,7 @@ class Stack:
         )
         self._spawn("gateway", [str(APP_PYTHON), "-m", "webchat"], env)
 
-    def wait_ready(self, timeout: float = 240.0) -> dict[str, object]:
+    def wait_ready(self, timeout: float = 420.0) -> dict[str, object]:
         """Poll ``/healthz`` until 200; raise with the logs' tails if it never is."""
         deadline = time.monotonic() + timeout
         last: object = None

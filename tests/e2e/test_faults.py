@@ -132,7 +132,7 @@ def residents_words(stack: Stack, conversation_id: str) -> list[str]:
 
 
 def wait_healthy(stack: Stack) -> None:
-    stack.wait_ready(timeout=240)
+    stack.wait_ready(timeout=420)
 
 
 def test_rasa_stopped_the_resident_is_told_and_the_chat_recovers(faulty):

@@ -64,3 +64,22 @@ def test_resident_cannot_sign_in_to_a_chat_another_browser_started(stack):
         )
 
     assert response.status_code == 400
+
+
+def test_own_affairs_need_sign_in_and_are_answered_after_it(stack):
+    question = "what is my council tax balance"
+    with resident_browser(stack) as browser:
+        conversation_id = browser.post("/api/conversations").json()["conversation_id"]
+        url = f"/api/conversations/{conversation_id}/messages"
+        before = browser.post(url, json={"text": question}).json()["messages"]
+        sign_in(
+            browser,
+            f"{stack.gateway_url}/auth/resident/login?conversation_id={conversation_id}",
+            AMARA,
+        )
+        after = browser.post(url, json={"text": question}).json()["messages"]
+
+    assert "sign in" in " ".join(m["text"] for m in before).lower()
+    answer = " ".join(m["text"] for m in after)
+    assert "Council Tax" in answer
+    assert "sign in" not in answer.lower()
