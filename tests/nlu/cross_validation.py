@@ -100,9 +100,14 @@ async def predict(model: str, held_out: list[Message]) -> tuple[list[str], list[
 
 
 def run(
-    nlu_path: Path, config_path: Path, fold_count: int, epochs: int | None
+    nlu_path: Path,
+    config_path: Path,
+    fold_count: int,
+    epochs: int | None,
+    only: int | None = None,
 ) -> dict[str, Any]:
-    """Train and test on each fold; return the figures for the report."""
+    """Train and test on each fold (or the first ``only`` of them); return the
+    figures for the report."""
     data = nlu_data(nlu_path)
     started = time.monotonic()
 
@@ -114,7 +119,8 @@ def run(
         folder = Path(scratch)
         config = config_with_epochs(config_path, epochs, folder)
 
-        for number, (train, held_out) in enumerate(folds(data, fold_count), 1):
+        splits = folds(data, fold_count)[:only]
+        for number, (train, held_out) in enumerate(splits, 1):
             fold_started = time.monotonic()
             data_file = folder / "train.yml"
             RasaYAMLWriter().dump(data_file, train)
@@ -172,10 +178,12 @@ def run(
         "examples": len(all_targets),
         "intents": len(labels),
         "fold_count": fold_count,
+        "folds_run": len(per_fold),
         "diet_epochs": epochs,
         "seconds": round(time.monotonic() - started, 1),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}",
+        f"Python {platform.python_version()}, load average at the end "
+        f"{os.getloadavg()[0]:.1f}",
     }
 
 
@@ -184,6 +192,9 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument(
         "--epochs", type=int, default=None, help="DIET epochs (default: config's)"
+    )
+    parser.add_argument(
+        "--only", type=int, default=None, help="run only the first N folds"
     )
     parser.add_argument("--nlu", type=Path, default=ROOT / "nlu")
     parser.add_argument("--config", type=Path, default=ROOT / "config.yml")
@@ -197,7 +208,7 @@ def main() -> None:
     structlog.configure(
         wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING)
     )
-    results = run(args.nlu, args.config, args.folds, args.epochs)
+    results = run(args.nlu, args.config, args.folds, args.epochs, args.only)
     args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
     logger.info(
         "Macro F1: overall %.3f, lowest fold %.3f",
