@@ -265,7 +265,11 @@ class AgentSession:
         last = after or 0
         try:
             while True:
-                frame = await subscription.queue.get()
+                frame = await subscription.next()
+                if frame is None:
+                    # Fell behind: everything missed is in the log, so catch up.
+                    subscription.recover()
+                    frame = {"type": "resync"}
                 kind = frame.get("type")
                 if kind == "resync":
                     if subscription.conversation_id != QUEUES_CHANNEL:

@@ -293,24 +293,24 @@ class ConversationService:
         self, conversation_id: str, client_message_id: str | None, body: dict[str, Any]
     ) -> Accepted:
         await self.require(conversation_id)
+        if not client_message_id:
+            event = await self.record("resident", body, conversation_id)
+            return Accepted(event, new=True)
 
-        if client_message_id:
+        # A resend racing its original (two tabs, a reconnect) must not take a
+        # sequence number of its own: that would leave a gap in the log. So the
+        # check and the append are one step per conversation. This is a separate
+        # lock from the turn's, which is held for as long as the assistant thinks.
+        async with self.state.locks.hold(f"{conversation_id}:accept"):
             earlier = await self.log.find_client_message(
                 conversation_id, client_message_id
             )
             if earlier is not None:
                 return Accepted(earlier, new=False)
 
-        try:
             event = await self.record(
                 "resident", body, conversation_id, client_message_id=client_message_id
             )
-        except DuplicateMessageError:
-            earlier = await self.log.find_client_message(
-                conversation_id, client_message_id or ""
-            )
-            assert earlier is not None
-            return Accepted(earlier, new=False)
         return Accepted(event, new=True)
 
     async def record(

@@ -53,4 +53,7 @@ async def _send_snapshots(
         snapshot = await handoff.snapshot()
         await websocket.send_text(json.dumps({"type": "queues", **snapshot}))
         with suppress(TimeoutError):
-            await asyncio.wait_for(subscription.queue.get(), REFRESH_SECONDS)
+            await asyncio.wait_for(subscription.next(), REFRESH_SECONDS)
+        # Each snapshot is the whole picture, so frames missed while behind
+        # do not matter.
+        subscription.recover()

@@ -45,16 +45,12 @@ async def conversation_socket(
 
     subscription = deps.state.fanout.subscribe(conversation_id)
     sender = asyncio.create_task(_send_events(websocket, deps, subscription, after))
-    turns: set[asyncio.Task[None]] = set()
     logger.debug("Websocket opened on conversation %s after %d", conversation_id, after)
 
     try:
         while not sender.done():
             raw = await websocket.receive_text()
-            turn = await _handle_frame(websocket, deps, conversation_id, raw)
-            if turn is not None:
-                turns.add(turn)
-                turn.add_done_callback(turns.discard)
+            await _handle_frame(websocket, deps, conversation_id, raw)
     except WebSocketDisconnect:
         logger.debug("Websocket closed on conversation %s", conversation_id)
     finally:
@@ -62,19 +58,24 @@ async def conversation_socket(
         sender.cancel()
 
 
+# The assistant's turns outlive the socket that started them (the resident may
+# reload mid turn), so the tasks are held here until they finish.
+_turns: set[asyncio.Task[None]] = set()
+
+
 async def _handle_frame(
     websocket: WebSocket, deps: Services, conversation_id: str, raw: str
-) -> asyncio.Task[None] | None:
+) -> None:
+    """Accept one client frame, start the assistant's turn for it, then ack."""
     address = websocket.client.host if websocket.client else "unknown"
     connection = f"{conversation_id}:{id(websocket)}"
-    """Accept one client frame; return the assistant's turn running for it."""
     client_message_id = None
     try:
         frame = _parse(raw)
         client_message_id = frame.get("client_message_id")
         accepted = await _accept(deps, conversation_id, frame, address, connection)
     except _Transient:
-        return None
+        return
     except RedisError as error:
         logger.warning("Redis failed on conversation %s: %r", conversation_id, error)
         unavailable = TemporarilyUnavailableError()
@@ -86,7 +87,7 @@ async def _handle_frame(
                 **error_body(unavailable.code, unavailable.public_message),
             },
         )
-        return None
+        return
     except CouncilError as error:
         await _send(
             websocket,
@@ -96,7 +97,15 @@ async def _handle_frame(
                 **error_body(error.code, error.public_message),
             },
         )
-        return None
+        return
+
+    # The turn starts before the ack goes out: if the connection drops while
+    # acking, the message is stored and still answered, and the client's resend
+    # is a repeat that gets the same ack (docs/protocol.md).
+    if accepted.new:
+        turn = asyncio.create_task(_answer(deps, accepted))
+        _turns.add(turn)
+        turn.add_done_callback(_turns.discard)
 
     await _send(
         websocket,
@@ -106,12 +115,6 @@ async def _handle_frame(
             "seq": accepted.event.seq,
         },
     )
-    if not accepted.new:
-        return None
-
-    # Replies reach this socket (and every other one on the conversation) through
-    # the fan-out, so the turn runs on its own and the socket keeps reading.
-    return asyncio.create_task(_answer(deps, accepted))
 
 
 async def _answer(deps: Services, accepted: Accepted) -> None:
@@ -192,18 +195,11 @@ async def _send_events(
         last_sent = event.seq
 
     while True:
-        getter = asyncio.create_task(subscription.queue.get())
-        overflow = asyncio.create_task(subscription.overflowed.wait())
-        done, _ = await asyncio.wait(
-            {getter, overflow}, return_when=asyncio.FIRST_COMPLETED
-        )
-        if overflow in done:
-            getter.cancel()
+        frame = await subscription.next()
+        if frame is None:
             await websocket.close(code=CLOSE_TOO_SLOW)
             return
-        overflow.cancel()
 
-        frame = getter.result()
         if frame.get("type") == "resync":
             for event in await deps.conversations.resident_history(
                 subscription.conversation_id, last_sent

@@ -28,23 +28,48 @@ CHANNEL_PREFIX = "council:conversation-events:"
 
 
 class Subscription:
-    """One connection's queue of frames for one conversation."""
+    """One connection's queue of frames for one conversation.
+
+    The queue holds ``size`` frames. When a connection falls that far behind, the
+    subscription stops taking frames and ``next`` reports the overflow once, so
+    the connection can close (or catch up from the log) instead of growing.
+    """
 
     def __init__(self, conversation_id: str, size: int = QUEUE_SIZE) -> None:
         self.conversation_id = conversation_id
-        self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=size)
-        self.overflowed = asyncio.Event()
+        self._size = size
+        # One slot more than ``size`` so the overflow mark always fits.
+        self.queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(
+            maxsize=size + 1
+        )
+        self.overflowed = False
 
     def offer(self, frame: dict[str, Any]) -> None:
-        try:
-            self.queue.put_nowait(frame)
-        except asyncio.QueueFull:
+        if self.overflowed:
+            return
+        if self.queue.qsize() >= self._size:
             logger.warning(
-                "Dropping a slow connection on conversation %s: its queue is full; "
-                "the client will resume from its last sequence number",
+                "Connection on conversation %s fell %d frames behind; it will "
+                "resume from its last sequence number",
                 self.conversation_id,
+                self._size,
             )
-            self.overflowed.set()
+            self.overflowed = True
+            self.queue.put_nowait(None)
+            return
+        self.queue.put_nowait(frame)
+
+    async def next(self) -> dict[str, Any] | None:
+        """The next frame, or None once when the connection fell too far behind.
+
+        After None the caller either closes the connection or catches up from the
+        log and calls ``recover``; frames offered in between were not kept.
+        """
+        return await self.queue.get()
+
+    def recover(self) -> None:
+        """Take frames again after the caller caught up from the log."""
+        self.overflowed = False
 
 
 class Fanout(Protocol):
