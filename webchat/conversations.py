@@ -122,76 +122,42 @@ class ConversationService:
         Turns run one at a time per conversation, in the order messages were
         accepted. A repeat gets the events that followed the original.
         """
-        event = accepted.event
         if not accepted.new:
-            return await self._replies_to(event)
+            return await self._replies_to(accepted.event)
+        return await self._turn(accepted.event)
 
+    async def answer_unanswered(self, conversation_id: str) -> None:
+        """Answer the resident's latest messages if no turn ever answered them.
+
+        A gateway worker that stops between storing a message and recording the
+        assistant's reply leaves the message unanswered; the next connection to
+        the conversation (on any worker) calls this. A turn still running
+        elsewhere holds the conversation's lock, so this waits for it and then
+        finds the message answered.
+        """
+        events = await self.log.events_after(conversation_id, 0)
+        pending: list[Event] = []
+        for event in reversed(events):
+            if event.author != "resident":
+                break
+            if event.kind == "message":
+                pending.insert(0, event)
+
+        for event in pending:
+            logger.info(
+                "Answering message %d of conversation %s left by a stopped turn",
+                event.seq,
+                conversation_id,
+            )
+            await self._turn(event)
+
+    async def _turn(self, event: Event) -> list[Event]:
         async with self.state.locks.hold(event.conversation_id):
-            ownership = await self.log.ownership(event.conversation_id)
-            if ownership.owner is Owner.CLOSED:
-                return [
-                    await self.record(
-                        "system",
-                        {"text": CHAT_CLOSED},
-                        event.conversation_id,
-                        reply_to=event.seq,
-                    )
-                ]
-            if not assistant_may_answer(ownership.owner):
-                # A person has the chat, or it is queued for one: the assistant
-                # stays silent and the agent sees the message through the fan-out.
+            # The message may have been answered while this turn waited: by the
+            # recovery above, or by its original turn if this is the recovery.
+            if await self._replies_to(event):
                 return []
-
-            payload = event.body.get("payload")
-            try:
-                messages = await self.rasa.send(
-                    event.conversation_id,
-                    payload or event.body["text"],
-                    kind="button" if payload else "text",
-                    message_id=f"{event.conversation_id}:{event.seq}",
-                    metadata=await self._metadata(event.conversation_id),
-                )
-            except RasaUnavailableError as error:
-                logger.warning(
-                    "Assistant unavailable for conversation %s: %s; told the "
-                    "resident, their message is kept",
-                    event.conversation_id,
-                    error,
-                )
-                return [
-                    await self.record(
-                        "system",
-                        {"text": ASSISTANT_UNAVAILABLE},
-                        event.conversation_id,
-                        reply_to=event.seq,
-                    )
-                ]
-
-            bodies = bot_events_from_rasa(messages)
-            if not bodies:
-                # Rasa answers with nothing when an action fails (the action
-                # server is down, say): the resident must not be left waiting.
-                logger.warning(
-                    "Assistant gave no reply in conversation %s; told the resident",
-                    event.conversation_id,
-                )
-                bodies = [{"text": NO_REPLY, "buttons": [], "sources": []}]
-                return [
-                    await self.record(
-                        "system", bodies[0], event.conversation_id, reply_to=event.seq
-                    )
-                ]
-            if bodies:
-                understood = await self.rasa.understanding(event.conversation_id)
-                bodies[0] = {**bodies[0], "understood": understood}
-
-            replies = []
-            for body in bodies:
-                replies.append(
-                    await self.record(
-                        "bot", body, event.conversation_id, reply_to=event.seq
-                    )
-                )
+            replies = await self._assistant_replies(event)
 
         for reply in list(replies):
             if "payment_request" in reply.body and self.payments is not None:
@@ -206,6 +172,75 @@ class ConversationService:
             replies.append(
                 await self.handoff.request(
                     event.conversation_id, handoff["area"], handoff["reason"]
+                )
+            )
+        return replies
+
+    async def _assistant_replies(self, event: Event) -> list[Event]:
+        """Ask Rasa about ``event`` and log its replies; hold the turn lock."""
+        ownership = await self.log.ownership(event.conversation_id)
+        if ownership.owner is Owner.CLOSED:
+            return [
+                await self.record(
+                    "system",
+                    {"text": CHAT_CLOSED},
+                    event.conversation_id,
+                    reply_to=event.seq,
+                )
+            ]
+        if not assistant_may_answer(ownership.owner):
+            # A person has the chat, or it is queued for one: the assistant
+            # stays silent and the agent sees the message through the fan-out.
+            return []
+
+        payload = event.body.get("payload")
+        try:
+            messages = await self.rasa.send(
+                event.conversation_id,
+                payload or event.body["text"],
+                kind="button" if payload else "text",
+                message_id=f"{event.conversation_id}:{event.seq}",
+                metadata=await self._metadata(event.conversation_id),
+            )
+        except RasaUnavailableError as error:
+            logger.warning(
+                "Assistant unavailable for conversation %s: %s; told the "
+                "resident, their message is kept",
+                event.conversation_id,
+                error,
+            )
+            return [
+                await self.record(
+                    "system",
+                    {"text": ASSISTANT_UNAVAILABLE},
+                    event.conversation_id,
+                    reply_to=event.seq,
+                )
+            ]
+
+        bodies = bot_events_from_rasa(messages)
+        if not bodies:
+            # Rasa answers with nothing when an action fails (the action
+            # server is down, say): the resident must not be left waiting.
+            logger.warning(
+                "Assistant gave no reply in conversation %s; told the resident",
+                event.conversation_id,
+            )
+            bodies = [{"text": NO_REPLY, "buttons": [], "sources": []}]
+            return [
+                await self.record(
+                    "system", bodies[0], event.conversation_id, reply_to=event.seq
+                )
+            ]
+        if bodies:
+            understood = await self.rasa.understanding(event.conversation_id)
+            bodies[0] = {**bodies[0], "understood": understood}
+
+        replies = []
+        for body in bodies:
+            replies.append(
+                await self.record(
+                    "bot", body, event.conversation_id, reply_to=event.seq
                 )
             )
         return replies

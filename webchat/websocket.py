@@ -10,6 +10,7 @@ naming the sequence number it was stored under (the same one for a repeat).
 import asyncio
 import json
 import logging
+from collections.abc import Coroutine
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -45,6 +46,7 @@ async def conversation_socket(
 
     subscription = deps.state.fanout.subscribe(conversation_id)
     sender = asyncio.create_task(_send_events(websocket, deps, subscription, after))
+    _start_turn(deps.conversations.answer_unanswered(conversation_id), conversation_id)
     logger.debug("Websocket opened on conversation %s after %d", conversation_id, after)
 
     try:
@@ -103,9 +105,7 @@ async def _handle_frame(
     # acking, the message is stored and still answered, and the client's resend
     # is a repeat that gets the same ack (docs/protocol.md).
     if accepted.new:
-        turn = asyncio.create_task(_answer(deps, accepted))
-        _turns.add(turn)
-        turn.add_done_callback(_turns.discard)
+        _start_turn(deps.conversations.answer(accepted), conversation_id)
 
     await _send(
         websocket,
@@ -117,14 +117,17 @@ async def _handle_frame(
     )
 
 
-async def _answer(deps: Services, accepted: Accepted) -> None:
+def _start_turn(turn: Coroutine[Any, Any, object], conversation_id: str) -> None:
+    task = asyncio.create_task(_logged(turn, conversation_id))
+    _turns.add(task)
+    task.add_done_callback(_turns.discard)
+
+
+async def _logged(turn: Coroutine[Any, Any, object], conversation_id: str) -> None:
     try:
-        await deps.conversations.answer(accepted)
+        await turn
     except Exception:
-        logger.exception(
-            "Assistant turn failed on conversation %s",
-            accepted.event.conversation_id,
-        )
+        logger.exception("Assistant turn failed on conversation %s", conversation_id)
 
 
 async def _accept(

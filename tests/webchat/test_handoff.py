@@ -10,7 +10,7 @@ import pytest
 
 from council.database import create_engine, create_tables
 from webchat.conversation_log import ConversationLog
-from webchat.conversations import ConversationService
+from webchat.conversations import ASSISTANT_UNAVAILABLE, ConversationService
 from webchat.handoff import HandoffService, NotYourChatError
 from webchat.opening_hours import OpeningHours
 from webchat.ownership import InvalidHandoverError, Owner
@@ -226,3 +226,34 @@ async def test_wait_estimate_appears_only_after_enough_accepted_chats(service):
     service.handoff.recent_waits["waste"] = deque([60.0, 120.0, 90.0])
 
     assert service.handoff.wait_minutes("waste", 2) == 3
+
+
+async def test_message_left_unanswered_by_a_stopped_turn_is_answered_once(service):
+    conversation_id = await service.start()
+    accepted = await service.accept_text(conversation_id, "m1", "when is bin day?")
+
+    await service.answer_unanswered(conversation_id)
+    await service.answer_unanswered(conversation_id)
+
+    replies = [
+        e
+        for e in await service.history(conversation_id)
+        if e.body.get("reply_to") == accepted.event.seq
+    ]
+    # Rasa is not reachable here, so the one turn tells the resident so.
+    assert [(e.author, e.body["text"]) for e in replies] == [
+        ("system", ASSISTANT_UNAVAILABLE)
+    ]
+
+
+async def test_unanswered_messages_in_an_agents_chat_stay_with_the_agent(service):
+    alice = await available_agent(service)
+    conversation_id = await service.start()
+    await service.handoff.request(conversation_id, "waste", "resident_asked")
+    await service.handoff.accept(alice, conversation_id)
+    await service.accept_text(conversation_id, "m1", "hello, anyone?")
+
+    await service.answer_unanswered(conversation_id)
+
+    history = await service.history(conversation_id)
+    assert history[-1].author == "resident"
