@@ -76,12 +76,16 @@ class Period:
     last: date
 
     @classmethod
-    def parse(cls, first: str | None, last: str | None, today: date) -> "Period":
-        """The period asked for; by default the last seven days up to ``today``.
+    def parse(
+        cls, first: str | None, last: str | None, today: date | None = None
+    ) -> "Period":
+        """The period asked for; by default the last seven days up to ``today``
+        (the UK's today unless given).
 
         Raises :class:`InvalidPeriodError` for a date that is not YYYY-MM-DD, a
         start after the end, or more than :data:`MAX_DAYS` days.
         """
+        today = today or datetime.now(UK).date()
         end = _parse_day(last, "to") if last else today
         start = (
             _parse_day(first, "from")
