@@ -154,6 +154,7 @@ class Report:
     handoffs_by_area: list[Count]
     top_topics: list[Count]
     unanswered_total: int
+    unanswered_distinct: int
     unanswered: list[Question]
     satisfaction: Satisfaction
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -185,6 +186,7 @@ class Report:
             "top_topics": [c.__dict__ for c in self.top_topics],
             "unanswered": {
                 "total": self.unanswered_total,
+                "distinct": self.unanswered_distinct,
                 "questions": [q.__dict__ for q in self.unanswered],
             },
             "satisfaction": {
@@ -245,6 +247,7 @@ class AnalyticsService:
                 Count(topic, _topic_label(topic), int(n)) for topic, n in topics
             ],
             unanswered_total=sum(q.count for q in grouped),
+            unanswered_distinct=len(grouped),
             unanswered=grouped[:TOP_QUESTIONS],
             satisfaction=Satisfaction({s: scores.get(s, 0) for s in SCORES}),
         )

@@ -59,6 +59,7 @@ async def test_a_week_of_chats_is_counted_exactly(chats, engine):  # noqa: F811
         Question(SCRIPT, 1),
     ]
     assert report.unanswered_total == 3
+    assert report.unanswered_distinct == 2
     assert dict(report.satisfaction.distribution) == {1: 0, 2: 1, 3: 0, 4: 1, 5: 1}
     assert report.satisfaction.count == 3
     assert report.satisfaction.mean == 3.67

@@ -11,6 +11,7 @@ import asyncio
 import base64
 import hashlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +61,10 @@ def gateway(
 ) -> Iterator[ThreadedServer]:
     database = tmp_path_factory.mktemp("analytics") / "council.db"
     url = f"sqlite+aiosqlite:///{database}"
-    asyncio.run(seed(url))
+    # In a thread of its own: Playwright's sync API keeps an event loop running
+    # in this one once a browser has started.
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        worker.submit(asyncio.run, seed(url)).result()
 
     settings = identity_settings(provider)
     app = create_app(settings)
@@ -198,6 +202,9 @@ def test_a_question_with_markup_shows_as_text(supervisor):
     rows = page.locator("#gaps-table tbody tr")
 
     expect(rows).to_have_count(2)
+    expect(page.locator("#gaps-total")).to_have_text(
+        "3 questions could not be answered."
+    )
     expect(rows.nth(0).locator("td")).to_have_text(["Can I keep bees?", "2"])
     expect(rows.nth(1).locator("td").first).to_have_text(SCRIPT)
     assert page.locator("#gaps-table script").count() == 0

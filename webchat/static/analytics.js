@@ -126,7 +126,7 @@
     $("mean-rating").textContent = rating.mean === null ? "No ratings"
       : rating.mean.toFixed(1) + " out of 5";
     $("silent").textContent = plural(chats.without_messages, "chat was", "chats were") +
-      " opened without a message; they are in the chats started but in neither outcome.";
+      " opened without a message: counted in the chats started, but in neither outcome.";
 
     var outcomes = [
       { label: "Answered by the assistant alone", value: chats.resolved_by_assistant,
@@ -160,8 +160,9 @@
     var gaps = report.unanswered;
     $("gaps-total").textContent = plural(gaps.total, "question", "questions") +
       " could not be answered" +
-      (gaps.questions.length < gaps.total && gaps.questions.length
-        ? "; the most asked are listed." : ".");
+      (gaps.questions.length < gaps.distinct
+        ? "; the " + gaps.questions.length + " most asked of " + gaps.distinct +
+          " different ones are listed." : ".");
     fillTable("gaps-table", gaps.questions.map(function (question) {
       return [question.text, question.count];
     }), 2, "Every question found an answer.");
