@@ -260,7 +260,7 @@ class AnalyticsService:
         return report
 
 
-def _totals(in_period: ColumnElement[bool]) -> Select[Any]:
+def _totals(in_period: ColumnElement[bool]) -> Select[int, int, int]:
     """Started, with a resident message, and handed to a person, in one pass."""
     engaged = exists().where(
         events.c.conversation_id == conversations.c.id,
