@@ -56,6 +56,21 @@ def latest_intent(tracker: Tracker) -> str:
     return str(intent.get("name") or "")
 
 
+def value_before_latest_message(tracker: Tracker, slot: str) -> Any:
+    """The value ``slot`` held before the resident's latest message, or None."""
+    seen_latest_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_latest_message = True
+        elif (
+            seen_latest_message
+            and event.get("event") == "slot"
+            and event.get("name") == slot
+        ):
+            return event.get("value")
+    return None
+
+
 def end_task_events() -> list[EventType]:
     """Events that end any form in progress and forget what it collected."""
     return [
@@ -95,6 +110,14 @@ class TaskFormValidation(FormValidationAction, ABC):
         updates: dict[str, Any] = {}
         for slot, value in tracker.slots_to_validate().items():
             if slot not in form_slots or value is None:
+                continue
+
+            earlier = value_before_latest_message(tracker, slot)
+            if earlier is not None and tracker.get_slot(REQUESTED_SLOT) != slot:
+                # A word in the answer to another question ("a foot wide" while
+                # describing a pothole) must not undo an answer already given.
+                updates[slot] = earlier
+                tracker.slots[slot] = earlier
                 continue
 
             if typed_command:

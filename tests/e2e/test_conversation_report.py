@@ -36,11 +36,6 @@ def start_pothole_report(chat: Chat) -> None:
     assert chat.slot("problem_category") == POTHOLES
 
 
-@pytest.mark.xfail(
-    reason="Failed in the last fresh-clone run (enquiry was created; reply check "
-    "failed); not yet diagnosed, see the session note",
-    strict=False,
-)
 def test_pothole_report_raises_an_enquiry_with_reference_and_target_date(chat):
     start_pothole_report(chat)
 
@@ -59,11 +54,6 @@ def test_pothole_report_raises_an_enquiry_with_reference_and_target_date(chat):
     assert chat.active_form() is None
 
 
-@pytest.mark.xfail(
-    reason="Failed in the last fresh-clone run (enquiry was created; reply check "
-    "failed); not yet diagnosed, see the session note",
-    strict=False,
-)
 def test_report_can_be_checked_later_by_reference_and_email(chat, stack, gateway):
     start_pothole_report(chat)
     chat.say("TR1 3AY")
@@ -83,11 +73,6 @@ def test_report_can_be_checked_later_by_reference_and_email(chat, stack, gateway
     assert checker.custom()["enquiry"] == {"reference": reference, "status": "received"}
 
 
-@pytest.mark.xfail(
-    reason="Failed in the last fresh-clone run (enquiry was created; reply check "
-    "failed); not yet diagnosed, see the session note",
-    strict=False,
-)
 def test_enquiry_check_with_the_wrong_email_reveals_nothing(chat, stack, gateway):
     start_pothole_report(chat)
     chat.say("TR1 3AY")
