@@ -11,157 +11,36 @@ the agent does not own.
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
-from datetime import time
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-import httpx
-import pytest
 import pytest_asyncio
-import uvicorn
-from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import ClientConnection
 
-from council.database import create_engine
-from council.enquiries import EnquiryService
-from council.settings import Settings
 from council.single_view.models import sv_people, sv_view_audit
-from tests.identity.flows import bearer, mint
 from tests.single_view.conftest import County
+from tests.single_view.console_gateway import (
+    CATHERINE,
+    Console,
+    provider,
+    serve_console,
+)
 from tools.oidc_provider.process import LocalProvider
-from tools.stack import free_port
-from webchat import agent_socket, errors, state
-from webchat.conversation_log import ConversationLog
-from webchat.conversations import ConversationService
-from webchat.handoff import HandoffService
-from webchat.identity import IdentityService, build_identity
-from webchat.identity.models import ResidentIdentity
-from webchat.opening_hours import OpeningHours
-from webchat.rasa_client import RasaClient
-from webchat.state import SharedState
 
-ALWAYS = OpeningHours({day: (time(0, 0), time(23, 59)) for day in range(7)})
+__all__ = ["provider"]
+
 PRIYA = "agent-priya"
 TOM = "agent-tom"
-CATHERINE = ResidentIdentity(
-    "subject-catherine", "Catherine McDonald", "catherine.mcdonald@example.com"
-)
-
-
-@pytest.fixture(scope="module")
-def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalProvider]:
-    running = LocalProvider(port=free_port(), state_dir=tmp_path_factory.mktemp("oidc"))
-    running.start()
-    try:
-        running.wait_ready()
-        yield running
-    finally:
-        running.stop()
-
-
-@dataclass
-class PanelServices:
-    """What the agent socket reaches on the gateway's Services."""
-
-    settings: Settings
-    engine: AsyncEngine
-    state: SharedState
-    conversations: ConversationService
-    identity: IdentityService
-    enquiries: EnquiryService
-
-
-@dataclass
-class Console:
-    url: str
-    services: PanelServices
-    provider: LocalProvider
-
-    def token(self, agent_id: str) -> str:
-        return mint(self.provider, oid=agent_id, sub=agent_id, name=agent_id.title())
-
-    async def open(self, agent_id: str) -> ClientConnection:
-        return await connect(
-            self.url.replace("http://", "ws://") + "/ws/agent",
-            additional_headers=bearer(self.token(agent_id)),
-        )
-
-    async def waiting_chat(self) -> str:
-        conversations = self.services.conversations
-        conversation_id = await conversations.start()
-        assert conversations.handoff is not None
-        await conversations.handoff.request(conversation_id, "waste", "asked")
-        return conversation_id
-
-    async def sign_in(self, conversation_id: str, resident: ResidentIdentity) -> None:
-        """What the resident's sign-in callback does: link, then say so."""
-        await self.services.identity.links.link(conversation_id, resident)
-        await self.services.conversations.record(
-            "system",
-            {"text": f"You are signed in as {resident.name}.", "signed_in": True},
-            conversation_id,
-            kind="state",
-        )
 
 
 @pytest_asyncio.fixture(loop_scope="function")
 async def console(
     database_url: str, county: County, provider: LocalProvider
 ) -> AsyncIterator[Console]:
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        environment="test",
-        database_url=database_url,
-        redis_url="",
-        identity_ca_file=provider.ca_file,
-        agent_oidc_authority=provider.issuer,
-        resident_oidc_authority=provider.issuer,
-        session_cookie_secure=False,
-    )
-    engine = create_engine(settings.async_database_url)
-    shared = state.build("")
-    await shared.fanout.start()
-    http = httpx.AsyncClient(timeout=2)
-    # Nothing listens on port 9: the assistant is not part of these tests.
-    rasa = RasaClient("http://127.0.0.1:9", b"secret", "token", http)
-    conversations = ConversationService(
-        ConversationLog(engine), shared, rasa, settings.max_message_chars
-    )
-    conversations.handoff = HandoffService(conversations, ALWAYS, max_queue=5)
-    services = PanelServices(
-        settings,
-        engine,
-        shared,
-        conversations,
-        build_identity(settings),
-        EnquiryService(engine),
-    )
-
-    app = FastAPI()
-    errors.install_handlers(app)
-    app.include_router(agent_socket.router)
-    app.state.services = services
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-        )
-    )
-    serving = asyncio.create_task(server.serve())
-    while not server.started:
-        assert not serving.done(), "the test gateway did not start"
-        await asyncio.sleep(0.02)
-
-    yield Console(f"http://127.0.0.1:{port}", services, provider)
-
-    server.should_exit = True
-    await serving
-    await shared.fanout.stop()
-    await http.aclose()
-    await engine.dispose()
+    async with serve_console(database_url, provider) as running:
+        yield running
 
 
 async def next_frame(
