@@ -26,7 +26,7 @@ from tests.identity.flows import bearer, mint
 from tools.oidc_provider.process import LocalProvider
 from tools.stack import free_port
 from webchat import agent_socket, errors, state
-from webchat.api import auth, console
+from webchat.api import auth, console, staff_enquiries
 from webchat.app import STATIC
 from webchat.conversation_log import ConversationLog
 from webchat.conversations import ConversationService
@@ -139,6 +139,7 @@ async def serve_console(
     app.include_router(auth.router)
     app.include_router(console.router)
     app.include_router(agent_socket.router)
+    app.include_router(staff_enquiries.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.services = services
     port = free_port()

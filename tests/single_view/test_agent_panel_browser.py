@@ -15,6 +15,7 @@ import pytest_asyncio
 from playwright.async_api import Browser, async_playwright, expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from council.enquiries import Location, NewEnquiry
 from council.single_view.models import sv_people
 from tests.e2e.test_widget_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.identity.flows import sign_in
@@ -106,4 +107,48 @@ async def test_panel_shows_the_balance_and_markup_in_a_name_as_text(
     await expect(panel.locator(".console-sv-name")).to_have_text(MARKUP)
     assert await panel.locator("img, script").count() == 0
     assert await page.evaluate("() => window.hacked") is None
+    await context.close()
+
+
+async def test_adviser_moves_an_enquiry_on_from_the_console(
+    console: Console, provider: LocalProvider, browser: Browser
+) -> None:
+    enquiry = await console.services.enquiries.create(
+        NewEnquiry(
+            category="waste.missed-collection",
+            details="Bins not collected on Monday",
+            location=Location(postcode="TR1 2AB"),
+        )
+    )
+    cookies = await asyncio.to_thread(session_cookie, console, provider)
+    context = await browser.new_context()
+    await context.add_cookies(
+        [
+            {"name": cookie.name, "value": cookie.value, "url": console.url}
+            for cookie in cookies.jar
+        ]
+    )
+    page = await context.new_page()
+    await page.goto(console.url + "/console")
+    await expect(page.locator("#connection")).to_contain_text("Connected")
+
+    await page.get_by_text("Change an enquiry's status").click()
+    await page.get_by_label("Enquiry reference").fill(enquiry.reference.lower())
+    await page.get_by_label("New status").select_option("in progress")
+    await page.get_by_label("Note for the enquiry's history").fill("Crew sent")
+    await page.get_by_role("button", name="Change status").click()
+
+    result = page.locator("#status-result")
+    await expect(result).to_contain_text(f"{enquiry.reference} is in progress")
+    await expect(result).to_contain_text("Crew sent")
+    await page.get_by_label("New status").select_option("closed")
+    await page.get_by_role("button", name="Change status").click()
+    await expect(result).to_contain_text(f"{enquiry.reference} is closed")
+    await page.get_by_label("New status").select_option("resolved")
+    await page.get_by_role("button", name="Change status").click()
+    await expect(page.locator("#error")).to_have_text(
+        "An enquiry that is closed cannot be moved to resolved."
+    )
+    stored = await console.services.enquiries.get(enquiry.reference)
+    assert stored is not None and stored.status.value == "closed"
     await context.close()
