@@ -13,6 +13,7 @@ from rasa_sdk import Tracker
 from actions.enquiry_store import enquiries
 from council import identity
 from council.errors import CouncilError
+from council.payments.history import RecordedPayments
 from council.settings import get_settings
 from council.single_view import ResidentView, SingleViewService
 
@@ -42,7 +43,10 @@ def verified_resident(tracker: Tracker) -> identity.VerifiedResident | None:
 
 async def own_view(resident: identity.VerifiedResident) -> ResidentView:
     service = await enquiries.service()
-    return await SingleViewService(service.engine).for_resident(resident)
+    single_view = SingleViewService(
+        service.engine, payments=RecordedPayments(service.engine)
+    )
+    return await single_view.for_resident(resident)
 
 
 def describe(intent: str, view: ResidentView) -> str:

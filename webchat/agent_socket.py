@@ -12,10 +12,13 @@ Client frames::
     {"type": "message", "conversation_id": ..., "client_message_id": ..., "text": ...}
     {"type": "handback", "conversation_id": ...}
     {"type": "close", "conversation_id": ..., "wrap_up": ...}
+    {"type": "single_view", "conversation_id": ...}
 
 Server frames: ``queues`` (every waiting chat), ``transcript`` (a chat's whole log
-when the agent takes it or reconnects), ``event`` (with ``conversation_id``),
-``ack`` and ``error`` as on the residents' socket.
+when the agent takes it or reconnects), ``single_view`` (the signed-in resident's
+records, after the transcript and when the resident signs in; see
+:mod:`webchat.single_view_panel`), ``event`` (with ``conversation_id``), ``ack``
+and ``error`` as on the residents' socket.
 """
 
 import asyncio
@@ -35,6 +38,7 @@ from webchat.errors import BadFrameError, EmptyMessageError, error_body
 from webchat.handoff import QUEUES_CHANNEL
 from webchat.identity.guards import authorise_websocket
 from webchat.identity.models import SignedInUser
+from webchat.single_view_panel import panel_frame
 from webchat.state.agents import AgentStatus
 from webchat.state.fanout import Subscription
 
@@ -160,6 +164,8 @@ class AgentSession:
             await self._transfer(conversation_id, frame)
         elif kind == "create_enquiry":
             await self._create_enquiry(conversation_id, frame)
+        elif kind == "single_view":
+            await self.send(await panel_frame(self.deps, self.agent, conversation_id))
         elif kind == "handback":
             await handoff.hand_back(self.agent, conversation_id)
         elif kind == "close":
@@ -252,6 +258,18 @@ class AgentSession:
         )
         last = history[-1].seq if history else 0
         self._follow(conversation_id, after=last)
+        await self._send_single_view(conversation_id)
+
+    async def _send_single_view(self, conversation_id: str) -> None:
+        """Send the resident's panel; a failure here never ends the session."""
+        try:
+            await self.send(await panel_frame(self.deps, self.agent, conversation_id))
+        except CouncilError as error:
+            logger.info(
+                "No single view for conversation %s: %s", conversation_id, error.code
+            )
+        except Exception:
+            logger.exception("Single view for conversation %s failed", conversation_id)
 
     def _follow(self, conversation_id: str, after: int | None) -> None:
         if conversation_id in self.pumps:
@@ -307,6 +325,9 @@ class AgentSession:
                 await self.send(
                     {**frame, "conversation_id": subscription.conversation_id}
                 )
+                if frame["event"].get("signed_in"):
+                    await self._refresh()
+                    await self._send_single_view(subscription.conversation_id)
         finally:
             self.deps.state.fanout.unsubscribe(subscription)
 

@@ -18,7 +18,15 @@ from council.settings import Settings, get_settings
 from knowledge.search import KnowledgeSearch
 from webchat import agent_socket, errors, state, supervisor_socket, websocket
 from webchat.api import analytics as analytics_api
-from webchat.api import auth, console, conversations, health, knowledge, payments
+from webchat.api import (
+    auth,
+    console,
+    conversations,
+    health,
+    knowledge,
+    payments,
+    staff_enquiries,
+)
 from webchat.api import teams as teams_api
 from webchat.api.deps import Services
 from webchat.conversation_log import ConversationLog
@@ -65,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(supervisor_socket.router)
     app.include_router(teams_api.router)
     app.include_router(analytics_api.router)
+    app.include_router(staff_enquiries.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)

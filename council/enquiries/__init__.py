@@ -25,8 +25,9 @@ from council.enquiries.records import (
     Location,
     NewEnquiry,
     StatusChange,
+    StatusChanged,
 )
-from council.enquiries.service import EnquiryService
+from council.enquiries.service import EnquiryService, StatusObserver
 from council.enquiries.status import EnquiryStatus
 
 __all__ = [
@@ -47,5 +48,7 @@ __all__ = [
     "Location",
     "NewEnquiry",
     "StatusChange",
+    "StatusChanged",
+    "StatusObserver",
     "UnknownCategoryError",
 ]

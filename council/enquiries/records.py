@@ -87,3 +87,16 @@ class StatusChange:
     note: str
     by: str
     at: datetime
+
+
+@dataclass(frozen=True)
+class StatusChanged:
+    """What observers of :meth:`EnquiryService.change_status` are told.
+
+    ``enquiry`` is the enquiry in its new status; ``previous`` the status it
+    left; ``change`` the history entry just written.
+    """
+
+    enquiry: Enquiry
+    previous: EnquiryStatus
+    change: StatusChange

@@ -7,7 +7,7 @@ Logs carry references and ids, never what the resident wrote or who they are.
 
 import hmac
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -30,6 +30,7 @@ from council.enquiries.records import (
     Location,
     NewEnquiry,
     StatusChange,
+    StatusChanged,
 )
 from council.enquiries.references import allocate_number, format_reference
 from council.enquiries.references import parse_reference as standard_reference
@@ -49,6 +50,8 @@ COUNCIL_TIME_ZONE = ZoneInfo("Europe/London")
 RECEIVED_NOTE = "Enquiry received"
 STATUS_CHANGE_ATTEMPTS = 3
 
+StatusObserver = Callable[[StatusChanged], Awaitable[None]]
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -61,12 +64,16 @@ class EnquiryService:
     ``engine`` must have the enquiry tables (``council.database.create_tables``).
     ``clock`` gives the current time as an aware datetime; the reference year
     and the day the target date counts from are taken in UK time.
+    ``observers`` are awaited, in order, after each status change is stored
+    (the gateway adds the councillors' Teams notifier at start); the domain
+    knows nothing of who listens.
     """
 
     engine: AsyncEngine
     clock: Callable[[], datetime] = utc_now
     calendar: WorkingDays = field(default_factory=WorkingDays)
     categories: Mapping[str, Category] = field(default_factory=load_categories)
+    observers: list[StatusObserver] = field(default_factory=list)
 
     async def create(self, new: NewEnquiry) -> Enquiry:
         """Validate ``new``, store it as a received enquiry and return it.
@@ -154,6 +161,9 @@ class EnquiryService:
         it meanwhile. Two simultaneous changes never both apply to the same
         starting status: each update only applies if the status is still the
         one it was checked against.
+
+        Once the change is stored, every observer hears of it; an observer
+        that fails is logged and never undoes or fails the change.
         """
         requested = parse_status(status)
         note = check_note(note)
@@ -176,9 +186,29 @@ class EnquiryService:
                     requested.value,
                     by,
                 )
+                await self._tell_observers(
+                    StatusChanged(
+                        enquiry=changed,
+                        previous=current.status,
+                        change=StatusChange(
+                            status=requested, note=note, by=by, at=changed.updated_at
+                        ),
+                    )
+                )
                 return changed
 
         raise EnquiryChangedError(standard)
+
+    async def _tell_observers(self, event: StatusChanged) -> None:
+        for observer in list(self.observers):
+            try:
+                await observer(event)
+            except Exception:
+                # The change is stored and stays; a listener's failure (Teams
+                # down, a bug) must not turn it into an error for the agent.
+                logger.exception(
+                    "A status observer failed for enquiry %s", event.enquiry.reference
+                )
 
     async def history(self, reference: str) -> list[StatusChange]:
         """Every status the enquiry has had, oldest first, starting at received.

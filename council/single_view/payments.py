@@ -4,9 +4,9 @@ The payments service (``council/payments``) keeps each payment attempt with
 the payer's email and the system-of-record reference it paid (a Council Tax
 account, a PCN). The single view needs only its recent payments for a person,
 found by those keys, so it depends on this small protocol and not on the
-service's tables. Wiring: the gateway and the action server pass an adapter
-over ``PaymentService`` as ``SingleViewService(engine, payments=...)``; until
-then :class:`NoPaymentHistory` answers with nothing (see
+service's tables. The action server and the agent's panel pass
+:class:`council.payments.history.RecordedPayments`; :class:`NoPaymentHistory`
+answers with nothing where payments are not needed (see
 ``docs/single-view.md``).
 """
 
@@ -26,7 +26,7 @@ class PaymentHistory(Protocol):
 
 
 class NoPaymentHistory:
-    """Payments not wired yet: no payments to show."""
+    """No payments to show: for callers that do not need them."""
 
     async def recent(
         self, *, emails: Sequence[str], references: Sequence[str], limit: int

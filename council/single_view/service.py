@@ -128,6 +128,31 @@ class SingleViewService:
         )
         return view
 
+    async def for_agent_in_conversation(
+        self,
+        agent_id: str,
+        token: str | None,
+        conversation_id: str,
+        *,
+        secret: str | None = None,
+        role: ViewerRole | str = ViewerRole.AGENT,
+    ) -> ResidentView:
+        """The view of the resident signed in to the agent's live chat.
+
+        ``token`` is the gateway's assertion of who signed in to
+        ``conversation_id``; it is verified as the actions verify it, so the
+        person comes from the resident's own sign-in and never from anything
+        the agent chose. The caller must already have checked that the agent
+        owns the chat. The view is audited as :meth:`for_agent`, with the chat
+        as the reason. Raises an ``IdentityAssertionError`` subclass, and
+        reads nothing, without a valid assertion for this chat.
+        """
+        verified = identity.verify(token, conversation_id, secret=secret)
+        person_id = await self.index.person_for(verified)
+        return await self.for_agent(
+            agent_id, person_id, f"Live chat {conversation_id}", role=role
+        )
+
     async def _view(self, person_id: int, now: datetime) -> ResidentView:
         context = ViewContext(
             today=now.astimezone(COUNCIL_TIME_ZONE).date(),

@@ -167,9 +167,11 @@ def start_gateway(
     last one started."""
     started: list[Gateway] = []
 
-    def start(database_url: str, **overrides: Any) -> Gateway:
+    def start(
+        database_url: str, with_staff_routes: bool = False, **overrides: Any
+    ) -> Gateway:
         settings = gateway_settings(local_connector, database_url, **overrides)
-        gateway = Gateway(settings, free_port()).start()
+        gateway = Gateway(settings, free_port(), with_staff_routes).start()
         started.append(gateway)
         local_connector.connector.bot_endpoint = gateway.messages_url
         return gateway

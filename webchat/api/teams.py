@@ -1,8 +1,10 @@
 """``POST /api/messages``: where the Bot Connector delivers Teams activities.
 
 The channel is built at start from the gateway's services (settings, database,
-Redis) when ``BOT_APP_ID`` is set, and kept in ``app.state.teams``; other code
-reaches its notifier there to tell councillors about status changes.
+Redis) when ``BOT_APP_ID`` is set, and kept in ``app.state.teams``. Its notifier
+is added to the gateway's enquiry service as a status observer for as long as
+the channel runs, so a change made by staff reaches the councillor whose case
+it is.
 """
 
 import json
@@ -14,7 +16,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from council.errors import CouncilError
-from webchat.teams import TeamsChannel, start_channel
+from webchat.teams import TeamsChannel, start_channel, status_observer
 from webchat.teams.channel import InvalidActivityError
 
 logger = logging.getLogger(__name__)
@@ -41,9 +43,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         logger.info("Teams channel off: BOT_APP_ID is not set")
 
     app.state.teams = channel
+    observers = services.enquiries.observers
+    observer = None if channel is None else status_observer(channel.notifier)
+    if observer is not None:
+        observers.append(observer)
     try:
         yield
     finally:
+        if observer is not None:
+            observers.remove(observer)
         if channel is not None:
             await channel.close()
 

@@ -412,7 +412,54 @@
     var body = $("single-view-body");
     body.replaceChildren();
     $("single-view").hidden = !view;
-    if (view) body.appendChild(detailsNode(view, 0));
+    if (!view) return;
+    if (typeof view.signed_in === "boolean") {
+      residentPanel(body, view);
+    } else {
+      body.appendChild(detailsNode(view, 0));
+    }
+  }
+
+  /*
+   * The gateway's panel (webchat/single_view_panel.py): who the resident is,
+   * then one headed table per section. All of it text.
+   */
+  function residentPanel(body, view) {
+    if (!view.signed_in || !Array.isArray(view.sections)) {
+      body.appendChild(el("p", "console-sv-message", view.message || ""));
+      return;
+    }
+    var who = el("dl", "console-sv");
+    who.appendChild(el("dt", "", "Name"));
+    who.appendChild(el("dd", "console-sv-name", view.resident.name));
+    who.appendChild(el("dt", "", "Records as of"));
+    who.appendChild(el("dd", "", view.resident.as_of));
+    body.appendChild(who);
+    view.sections.forEach(function (section) {
+      var headingId = "sv-" + section.id;
+      var heading = el("h4", "console-sv-heading", section.title);
+      heading.id = headingId;
+      body.appendChild(heading);
+      if (!section.rows.length) {
+        body.appendChild(el("p", "console-sv-empty", section.empty));
+        return;
+      }
+      var table = el("table", "console-sv-table");
+      table.setAttribute("aria-labelledby", headingId);
+      table.dataset.section = section.id;
+      var headRow = table.createTHead().insertRow();
+      section.columns.forEach(function (column) {
+        var th = el("th", "", column);
+        th.scope = "col";
+        headRow.appendChild(th);
+      });
+      var rows = table.createTBody();
+      section.rows.forEach(function (cells) {
+        var row = rows.insertRow();
+        cells.forEach(function (cell) { row.appendChild(el("td", "", cell)); });
+      });
+      body.appendChild(table);
+    });
   }
 
   function singleViewOf(frame) {
@@ -611,9 +658,74 @@
     });
     result.appendChild(use);
     result.hidden = false;
+    $("status-reference").value = frame.reference;
     result.focus();
     announce("Enquiry created. Reference " + frame.reference + ".");
   }
+
+  /* ---- Enquiry status (staff REST route, webchat/api/staff_enquiries.py) -- */
+
+  function showEnquiryStatus(body) {
+    var result = $("status-result");
+    result.replaceChildren();
+    result.appendChild(el("p", "console-result__title",
+      body.reference + " is " + body.status));
+    var history = el("ol", "console-sv-list");
+    (body.history || []).forEach(function (entry) {
+      history.appendChild(el("li", "", entry.status + " – " +
+        new Date(entry.at).toLocaleString("en-GB") + " – " + entry.by +
+        (entry.note ? " – " + entry.note : "")));
+    });
+    result.appendChild(history);
+    result.hidden = false;
+    announce(body.reference + " is " + body.status + ".");
+  }
+
+  function enquiryRequest(method, path, payload) {
+    var headers = { "Accept": "application/json" };
+    if (payload) headers["Content-Type"] = "application/json";
+    if (method !== "GET" && me.csrf_token) headers["X-CSRF-Token"] = me.csrf_token;
+    return fetch("/api/staff/enquiries/" + path, {
+      method: method, credentials: "same-origin", headers: headers,
+      body: payload ? JSON.stringify(payload) : undefined
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        if (!response.ok) {
+          throw new Error(body.error ? body.error.message : "The enquiry could not be changed.");
+        }
+        return body;
+      });
+    });
+  }
+
+  function statusReference() {
+    var reference = $("status-reference").value.trim();
+    if (!reference) {
+      showError("Type the enquiry's reference.");
+      $("status-reference").focus();
+    }
+    return reference;
+  }
+
+  $("status-lookup").addEventListener("click", function () {
+    var reference = statusReference();
+    if (!reference) return;
+    showError("");
+    enquiryRequest("GET", encodeURIComponent(reference))
+      .then(showEnquiryStatus)
+      .catch(function (error) { showError(error.message); });
+  });
+
+  $("status-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var reference = statusReference();
+    if (!reference) return;
+    showError("");
+    enquiryRequest("POST", encodeURIComponent(reference) + "/status",
+      { status: $("status-new").value, note: $("status-note").value.trim() })
+      .then(function (body) { $("status-note").value = ""; showEnquiryStatus(body); })
+      .catch(function (error) { showError(error.message); });
+  });
 
   function loadTaxonomy() {
     // Known shortcoming: served by the gateway at /api/console/taxonomy once the

@@ -12,7 +12,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from council.councillors import CaseworkService, load_councillors, sync_councillors
-from council.enquiries import EnquiryService
+from council.enquiries import EnquiryService, StatusChanged, StatusObserver
 from council.settings import Settings
 from webchat.teams.auth import BotAuthenticationError, BotAuthenticator
 from webchat.teams.bot import CaseworkBot
@@ -31,6 +31,7 @@ __all__ = [
     "build_connector",
     "build_notifier",
     "start_channel",
+    "status_observer",
 ]
 
 
@@ -71,6 +72,19 @@ def build_notifier(
         connector or build_connector(settings),
         build_seen(redis, settings.bot_activity_ttl_seconds),
     )
+
+
+def status_observer(notifier: CaseworkNotifier) -> StatusObserver:
+    """An enquiry status observer that tells the case's councillor in Teams.
+
+    Add it to ``EnquiryService.observers``; changes to enquiries no councillor
+    raised send nothing (:meth:`CaseworkNotifier.on_status_changed`).
+    """
+
+    async def tell_the_councillor(event: StatusChanged) -> None:
+        await notifier.on_status_changed(event.enquiry.reference)
+
+    return tell_the_councillor
 
 
 async def start_channel(
