@@ -12,10 +12,13 @@ Client frames::
     {"type": "message", "conversation_id": ..., "client_message_id": ..., "text": ...}
     {"type": "handback", "conversation_id": ...}
     {"type": "close", "conversation_id": ..., "wrap_up": ...}
+    {"type": "decline", "conversation_id": ...}    (a chat offered to the agent)
 
 Server frames: ``queues`` (every waiting chat), ``transcript`` (a chat's whole log
 when the agent takes it or reconnects), ``event`` (with ``conversation_id``),
-``ack`` and ``error`` as on the residents' socket.
+``ack`` and ``error`` as on the residents' socket; ``offer`` and
+``offer_withdrawn`` when a waiting chat is offered to this agent, and when that
+offer ends unaccepted (see :mod:`webchat.dispatcher`).
 """
 
 import asyncio
@@ -84,6 +87,7 @@ class AgentSession:
         logger.info("Agent %s connected", self.agent.agent_id)
         self._follow(QUEUES_CHANNEL, after=None)
         await self.send_queues()
+        await self._send_pending_offer()
         for conversation_id in list(self.agent.chats):
             await self._take(conversation_id)
 
@@ -160,6 +164,8 @@ class AgentSession:
             await self._transfer(conversation_id, frame)
         elif kind == "create_enquiry":
             await self._create_enquiry(conversation_id, frame)
+        elif kind == "decline":
+            await handoff.decline(self.agent, conversation_id)
         elif kind == "handback":
             await handoff.hand_back(self.agent, conversation_id)
         elif kind == "close":
@@ -288,6 +294,10 @@ class AgentSession:
                 if kind == "queues":
                     await self.send_queues()
                     continue
+                if kind in ("offer", "offer_withdrawn"):
+                    if frame["agent_id"] == self.agent.agent_id:
+                        await self.send(frame)
+                    continue
                 if kind == "assigned":
                     if frame["agent_id"] == self.agent.agent_id:
                         await self._refresh()
@@ -309,6 +319,14 @@ class AgentSession:
                 )
         finally:
             self.deps.state.fanout.unsubscribe(subscription)
+
+    async def _send_pending_offer(self) -> None:
+        """After a reload, show the offer the agent still holds, if any."""
+        handoff = self.deps.conversations.handoff
+        assert handoff is not None
+        for offer in await self.deps.state.offers.all():
+            if offer.agent_id == self.agent.agent_id:
+                await self.send(handoff.offer_frame(offer))
 
     async def send_queues(self) -> None:
         await self.send(
