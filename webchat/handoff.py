@@ -52,12 +52,6 @@ class UnknownAreaError(GatewayError):
     public_message = "There is no queue for that service area."
 
 
-class OfferedToAnotherError(GatewayError):
-    code = "offered_to_another"
-    status = 409
-    public_message = "This chat has been offered to another adviser."
-
-
 class OfferWithdrawnError(GatewayError):
     code = "offer_withdrawn"
     status = 409
@@ -126,10 +120,11 @@ class HandoffService:
     async def accept(self, agent: AgentStatus, conversation_id: str) -> Event:
         """Give a waiting chat to ``agent``; exactly one agent can win it.
 
-        A chat offered to another agent is theirs until the offer ends. Taking
-        one's own offer ends it first, atomically, so the offer's timeout and the
-        accept cannot both win; then the queue's claim and the owner's
-        compare-and-set keep a chat from going to two agents by any route.
+        Taking one's own offer ends it first, atomically, so the offer's timeout
+        and the accept cannot both win. A chat offered to someone else may still
+        be taken from the list (their offer is then withdrawn). Either way the
+        queue's claim and the owner's compare-and-set keep a chat from going to
+        two agents.
         """
         log = self.conversations.log
         state = self.conversations.state
@@ -140,11 +135,8 @@ class HandoffService:
         if len(agent.chats) >= agent.capacity:
             raise AgentAtCapacityError(agent.agent_id)
         offer = await state.offers.get(conversation_id)
-        if offer is not None and offer.agent_id != agent.agent_id:
-            raise OfferedToAnotherError(conversation_id)
-        if offer is not None and not await state.offers.end(
-            conversation_id, agent.agent_id
-        ):
+        mine = offer is not None and offer.agent_id == agent.agent_id
+        if mine and not await state.offers.end(conversation_id, agent.agent_id):
             raise OfferWithdrawnError(conversation_id)
 
         area = current.area or GENERAL_QUEUE
@@ -156,6 +148,8 @@ class HandoffService:
         if not await log.hand_over(conversation_id, current, target):
             raise NotYourChatError(conversation_id)
 
+        if offer is not None and not mine:
+            await self.withdraw(offer, "taken")
         await state.offers.forget(conversation_id)
         if since is not None:
             await self._note_wait(area, self.now() - since)
@@ -384,9 +378,11 @@ class HandoffService:
     async def withdraw(self, offer: Offer, why: str) -> bool:
         """End an offer that was not accepted; the chat keeps its place.
 
-        ``why`` is ``timeout``, ``declined``, ``agent_unavailable`` or
-        ``not_waiting``. The agent is passed over for this chat next time. Only
-        the call that ends the offer logs it, so two workers never both do.
+        ``why`` is ``timeout``, ``declined`` or ``agent_unavailable`` (the agent
+        is then passed over for this chat next time), ``taken`` (another agent
+        took the chat from the list) or ``not_waiting`` (the chat left the queue
+        some other way; not logged). Only the call that ends the offer logs it,
+        so two workers never both do.
         """
         state = self.conversations.state
         if not await state.offers.end(offer.conversation_id, offer.agent_id):
@@ -411,7 +407,10 @@ class HandoffService:
         if why == "not_waiting":
             return True
 
-        await state.offers.pass_over(offer.conversation_id, offer.agent_id, self.now())
+        if why != "taken":
+            await state.offers.pass_over(
+                offer.conversation_id, offer.agent_id, self.now()
+            )
         await self._routing(
             offer.conversation_id,
             WITHDRAWN[why].format(name=offer.agent_name),
@@ -570,6 +569,7 @@ WITHDRAWN = {
     "timeout": "Offer to {name} withdrawn: not accepted in time.",
     "declined": "{name} declined the chat.",
     "agent_unavailable": "Offer to {name} withdrawn: no longer available.",
+    "taken": "Offer to {name} withdrawn: another adviser took the chat.",
 }
 
 

@@ -23,11 +23,7 @@ from council.database import create_engine, create_tables
 from webchat.conversation_log import ConversationLog
 from webchat.conversations import ConversationService
 from webchat.dispatcher import Dispatcher, choose_agent
-from webchat.handoff import (
-    HandoffService,
-    OfferedToAnotherError,
-    OfferWithdrawnError,
-)
+from webchat.handoff import HandoffService, OfferWithdrawnError
 from webchat.opening_hours import OpeningHours
 from webchat.ownership import Owner
 from webchat.rasa_client import RasaClient
@@ -272,16 +268,18 @@ async def test_accepting_an_offer_gives_the_agent_the_chat_and_ends_the_offer(
     assert [e["offer"]["state"] for e in await routing(one, chat)] == ["offered"]
 
 
-async def test_another_agent_cannot_take_a_chat_offered_to_someone_else(one):
+async def test_another_agent_may_take_an_offered_chat_and_the_offer_ends(one):
     await agent(one, "alice")
     bob = await agent(one, "bob", chats=1)
     chat = await waiting_chat(one)
     await one.dispatcher.tick()
+    assert await offered_to(one, chat) == "alice"
 
-    with pytest.raises(OfferedToAnotherError):
-        await one.handoff.accept(bob, chat)
+    await one.handoff.accept(bob, chat)
 
-    assert (await one.conversations.log.ownership(chat)).owner is Owner.WAITING
+    assert (await one.conversations.log.ownership(chat)).agent_id == "bob"
+    assert await offered_to(one, chat) is None
+    assert (await routing(one, chat))[-1]["offer"]["why"] == "taken"
 
 
 async def test_a_chat_nobody_has_been_offered_can_still_be_pulled(one):
@@ -330,8 +328,8 @@ async def test_a_declined_offer_goes_to_the_next_agent(one):
 
     assert await offered_to(one, chat) == "bob"
     assert (await routing(one, chat))[1]["offer"]["why"] == "declined"
-    with pytest.raises(OfferedToAnotherError):
-        await one.handoff.accept(alice, chat)
+    with pytest.raises(OfferWithdrawnError):
+        await one.handoff.decline(alice, chat)
 
 
 async def test_an_agent_going_away_loses_the_offer(one):

@@ -640,9 +640,10 @@
     timeout: "The offered chat was not accepted in time and has gone to someone else.",
     declined: "You declined the offered chat.",
     agent_unavailable: "The offered chat was withdrawn because you are not available.",
+    taken: "The offered chat was taken by another adviser.",
     not_waiting: "The offered chat is no longer waiting."
   };
-  var OFFER_ERRORS = ["offer_withdrawn", "offered_to_another", "not_your_chat"];
+  var OFFER_ERRORS = ["offer_withdrawn", "not_your_chat"];
 
   function offerBox() {
     var box = $("offers");
