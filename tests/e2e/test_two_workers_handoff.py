@@ -12,19 +12,28 @@ import json
 import subprocess
 import uuid
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
 import pytest
 import redis
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import frames_until, open_socket, send_text
+from tests.e2e.test_console_browser import (  # noqa: F401 (fixtures)
+    RUTH,
+    browser,
+    contexts,
+    sign_in,
+)
 from tests.e2e.test_handoff import agent_frames_until, agent_socket, signed_in_browser
 from tests.e2e.test_shared_stores import (  # noqa: F401 (fixtures)
     _wait_healthy,
     postgres_database,
     redis_for_tests,
 )
+from tests.e2e.test_widget_browser import axe_violations
 from tools.stack import APP_PYTHON, ROOT, Stack, free_port
 
 pytestmark = pytest.mark.e2e
@@ -119,7 +128,7 @@ def test_resident_on_one_worker_served_by_an_agent_on_the_other(stack, two_worke
     ):
         agent_frames_until(console, lambda f: f["type"] == "queues")
         send_text(resident, "can I speak to a real person please")
-        frames_until(resident, handoff_state("waiting"))
+        live = frames_until(resident, handoff_state("waiting"))
 
         # The first offer lapses: it is withdrawn and, after one offer timeout
         # (Priya is the only agent), offered to her again.
@@ -141,7 +150,8 @@ def test_resident_on_one_worker_served_by_an_agent_on_the_other(stack, two_worke
         ]
         assert sum("escalation" in e for e in routing) == 1
 
-        joined = frames_until(resident, handoff_state("agent"))[-1]["event"]
+        live += frames_until(resident, handoff_state("agent"))
+        joined = live[-1]["event"]
         assert joined["handoff"]["agent_name"] == "Priya Shah"
 
         console.send(
@@ -210,3 +220,36 @@ def test_resident_on_one_worker_served_by_an_agent_on_the_other(stack, two_worke
     after_join = [e for e in history if e["seq"] > joined["seq"]]
     assert [e["author"] for e in after_join] == ["agent", "resident", "system"]
     assert all(e["kind"] != "routing" for e in history)
+    assert all(f["event"]["kind"] != "routing" for f in live if f["type"] == "event")
+
+
+@pytest.mark.browser
+def test_supervisor_view_on_one_worker_highlights_a_chat_escalated_by_either(
+    stack,
+    two_workers,
+    contexts,  # noqa: F811
+):
+    worker_a, worker_b = two_workers
+    supervisor = sign_in(
+        contexts(), SimpleNamespace(gateway_url=worker_b), RUTH, path="/supervisor"
+    )
+    agent_browser = signed_in_browser(stack, AGENT, gateway_url=worker_a)
+    conversation_id = httpx.post(worker_a + "/api/conversations").json()[
+        "conversation_id"
+    ]
+
+    with (
+        agent_socket(stack, agent_browser) as console,
+        open_socket(worker_a, conversation_id) as resident,
+    ):
+        agent_frames_until(console, lambda f: f["type"] == "queues")
+        send_text(resident, "can I speak to a real person please")
+        frames_until(resident, handoff_state("waiting"))
+
+        notice = supervisor.locator("#escalation-notice")
+        expect(notice).to_contain_text("Escalated: a chat", timeout=30_000)
+        expect(notice).to_contain_text("nobody has taken it")
+        row = supervisor.locator("#waiting tr.supervisor-row--escalated")
+        expect(row).to_have_count(1, timeout=10_000)
+        expect(row).to_contain_text("Escalated")
+        assert axe_violations(supervisor) == []

@@ -73,7 +73,9 @@ class LocalQueues:
         at: float | None = None,
     ) -> int:
         queue = self._queues.setdefault(area, {})
-        queue.setdefault(conversation_id, score(priority, at or time.time()))
+        queue.setdefault(
+            conversation_id, score(priority, time.time() if at is None else at)
+        )
         return await self.position(area, conversation_id) or 0
 
     async def claim(self, area: str, conversation_id: str) -> bool:
@@ -118,7 +120,7 @@ class RedisQueues:
         # NX: a chat already waiting keeps its place.
         await self._redis.zadd(
             self._key(area),
-            {conversation_id: score(priority, at or time.time())},
+            {conversation_id: score(priority, time.time() if at is None else at)},
             nx=True,
         )
         return await self.position(area, conversation_id) or 0

@@ -689,6 +689,7 @@
     countDown();
     offers[id] = { node: node, timer: setInterval(countDown, 1000) };
     offerBox().appendChild(node);
+    offerBox().hidden = false;
     alertNewChat(frame.area);
     announce("A chat in " + areaTitle(frame.area) + " is offered to you. " + left.textContent);
   }
@@ -699,6 +700,7 @@
     clearInterval(offer.timer);
     offer.node.remove();
     delete offers[id];
+    offerBox().hidden = !Object.keys(offers).length;
     if (why) announce(OFFER_ENDED[why] || OFFER_ENDED.not_waiting);
   }
 
