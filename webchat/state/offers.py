@@ -173,11 +173,11 @@ class RedisOffers:
 
     async def passed(self, conversation_id: str) -> dict[str, float]:
         values = await self._redis.hgetall(self._passed + conversation_id)
-        return {agent: float(at) for agent, at in values.items()}
+        return {str(agent): float(at) for agent, at in values.items()}
 
     async def forget(self, conversation_id: str) -> None:
         await self._redis.delete(self._passed + conversation_id)
 
     async def last_offered(self) -> dict[str, float]:
         values = await self._redis.hgetall(self._last)
-        return {agent: float(at) for agent, at in values.items()}
+        return {str(agent): float(at) for agent, at in values.items()}
