@@ -78,6 +78,16 @@ class Settings(BaseSettings):
     # no entry of their own yet.
     agent_default_skills: list[str] = ["*"]
     agent_default_capacity: int = 3
+    # Live-chat routing (webchat/dispatcher.py): a waiting chat is offered to one
+    # agent at a time; an offer not accepted in time is withdrawn and the chat
+    # offered to the next agent. A chat nobody has taken after the escalation time
+    # is flagged to supervisors, once. The dispatcher scans every interval.
+    offer_timeout_seconds: float = 30.0
+    escalate_after_seconds: float = 180.0
+    dispatch_interval_seconds: float = 1.0
+    # Prefix of the gateway's shared keys in Redis (queues, agents, offers,
+    # waits); two deployments, or test runs, may share one Redis database.
+    redis_namespace: str = "council"
 
     # The single view (docs/single-view.md). Links from the resident index are
     # used for answers at or above the threshold; those between the floor and

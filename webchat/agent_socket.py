@@ -13,12 +13,15 @@ Client frames::
     {"type": "handback", "conversation_id": ...}
     {"type": "close", "conversation_id": ..., "wrap_up": ...}
     {"type": "single_view", "conversation_id": ...}
+    {"type": "decline", "conversation_id": ...}    (a chat offered to the agent)
 
 Server frames: ``queues`` (every waiting chat), ``transcript`` (a chat's whole log
 when the agent takes it or reconnects), ``single_view`` (the signed-in resident's
 records, after the transcript and when the resident signs in; see
 :mod:`webchat.single_view_panel`), ``event`` (with ``conversation_id``), ``ack``
-and ``error`` as on the residents' socket.
+and ``error`` as on the residents' socket; ``offer`` and ``offer_withdrawn`` when
+a waiting chat is offered to this agent, and when that offer ends unaccepted (see
+:mod:`webchat.dispatcher`).
 """
 
 import asyncio
@@ -88,6 +91,7 @@ class AgentSession:
         logger.info("Agent %s connected", self.agent.agent_id)
         self._follow(QUEUES_CHANNEL, after=None)
         await self.send_queues()
+        await self._send_pending_offer()
         for conversation_id in list(self.agent.chats):
             await self._take(conversation_id)
 
@@ -166,6 +170,8 @@ class AgentSession:
             await self._create_enquiry(conversation_id, frame)
         elif kind == "single_view":
             await self.send(await panel_frame(self.deps, self.agent, conversation_id))
+        elif kind == "decline":
+            await handoff.decline(self.agent, conversation_id)
         elif kind == "handback":
             await handoff.hand_back(self.agent, conversation_id)
         elif kind == "close":
@@ -306,6 +312,10 @@ class AgentSession:
                 if kind == "queues":
                     await self.send_queues()
                     continue
+                if kind in ("offer", "offer_withdrawn"):
+                    if frame["agent_id"] == self.agent.agent_id:
+                        await self.send(frame)
+                    continue
                 if kind == "assigned":
                     if frame["agent_id"] == self.agent.agent_id:
                         await self._refresh()
@@ -330,6 +340,14 @@ class AgentSession:
                     await self._send_single_view(subscription.conversation_id)
         finally:
             self.deps.state.fanout.unsubscribe(subscription)
+
+    async def _send_pending_offer(self) -> None:
+        """After a reload, show the offer the agent still holds, if any."""
+        handoff = self.deps.conversations.handoff
+        assert handoff is not None
+        for offer in await self.deps.state.offers.all():
+            if offer.agent_id == self.agent.agent_id:
+                await self.send(handoff.offer_frame(offer))
 
     async def send_queues(self) -> None:
         await self.send(

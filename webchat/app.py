@@ -31,6 +31,7 @@ from webchat.api import teams as teams_api
 from webchat.api.deps import Services
 from webchat.conversation_log import ConversationLog
 from webchat.conversations import ConversationService
+from webchat.dispatcher import Dispatcher
 from webchat.handoff import HandoffService
 from webchat.identity import build_identity
 from webchat.identity.models import ResidentIdentity
@@ -52,12 +53,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         services = await _start_services(settings)
         app.state.services = services
         app.state.payments = services.conversations.payments
+        assert services.conversations.handoff is not None
+        dispatcher = Dispatcher(
+            services.conversations.handoff,
+            escalate_after_seconds=settings.escalate_after_seconds,
+            interval_seconds=settings.dispatch_interval_seconds,
+        )
+        dispatcher.start()
         logger.info(
             "Gateway ready on %s:%d", settings.gateway_host, settings.gateway_port
         )
         try:
             yield
         finally:
+            await dispatcher.stop()
             await _stop_services(services)
 
     app = FastAPI(title="Council webchat gateway", lifespan=lifespan)
@@ -87,7 +96,7 @@ async def _start_services(settings: Settings) -> Services:
     engine = create_engine(settings.async_database_url)
     await create_tables(engine)
 
-    shared = state.build(settings.redis_url)
+    shared = state.build(settings.redis_url, settings.redis_namespace)
     await shared.fanout.start()
 
     http = httpx.AsyncClient(timeout=settings.rasa_timeout_seconds)
@@ -113,6 +122,7 @@ async def _start_services(settings: Settings) -> Services:
             closed_on_bank_holidays=settings.contact_centre_closed_on_bank_holidays,
         ),
         max_queue=settings.max_queue_length,
+        offer_timeout_seconds=settings.offer_timeout_seconds,
     )
     identity = build_identity(settings, shared.redis)
 

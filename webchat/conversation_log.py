@@ -34,6 +34,11 @@ from webchat.ownership import Owner, check_handover
 
 logger = logging.getLogger(__name__)
 
+# Kinds of event for staff only: agents' private notes, and the routing of a
+# waiting chat (offers to agents, withdrawals, escalations). Never sent to the
+# resident nor put in their transcript.
+STAFF_ONLY_KINDS = frozenset({"note", "routing"})
+
 conversations = Table(
     "conversations",
     metadata,

@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from council.errors import CouncilError
 from webchat import metrics
-from webchat.conversation_log import ConversationLog, DuplicateMessageError, Event
+from webchat.conversation_log import (
+    STAFF_ONLY_KINDS,
+    ConversationLog,
+    DuplicateMessageError,
+    Event,
+)
 from webchat.errors import (
     AlreadyRatedError,
     EmptyMessageError,
@@ -320,9 +325,9 @@ class ConversationService:
     async def resident_history(
         self, conversation_id: str, after: int = 0
     ) -> list[Event]:
-        """The log as the resident may see it: without agents' private notes."""
+        """The log as the resident may see it: without notes and routing."""
         events = await self.log.events_after(conversation_id, after)
-        return [event for event in events if event.kind != "note"]
+        return [event for event in events if event.kind not in STAFF_ONLY_KINDS]
 
     async def _accept(
         self, conversation_id: str, client_message_id: str | None, body: dict[str, Any]

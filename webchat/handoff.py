@@ -3,13 +3,15 @@
 Every change is a compare-and-set on the conversation's owner (so two agents, or
 two workers, can never both win one chat) followed by a ``state`` event in the
 conversation's log, which the resident, the agents and the transcript all read.
+
+A waiting chat is offered to one agent at a time (see :mod:`webchat.dispatcher`,
+which decides when and to whom). Offers, their withdrawal and escalations are
+``routing`` events in the log: staff see them, residents do not.
 """
 
 import logging
 import math
 import statistics
-import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +24,8 @@ from webchat.errors import GatewayError
 from webchat.opening_hours import OpeningHours
 from webchat.ownership import InvalidHandoverError, Owner
 from webchat.state.agents import AgentStatus
+from webchat.state.offers import Offer
+from webchat.state.queues import Waiting
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +52,12 @@ class UnknownAreaError(GatewayError):
     public_message = "There is no queue for that service area."
 
 
+class OfferWithdrawnError(GatewayError):
+    code = "offer_withdrawn"
+    status = 409
+    public_message = "The offer of this chat ended before you accepted it."
+
+
 class AgentAtCapacityError(GatewayError):
     code = "agent_at_capacity"
     status = 409
@@ -61,12 +71,12 @@ class HandoffService:
     conversations: ConversationService
     hours: OpeningHours
     max_queue: int = 50
+    offer_timeout_seconds: float = 30.0
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    # Known shortcoming: recent waits live in this worker's memory, so with several
-    # workers each estimates from the chats it saw accepted. They belong in Redis
-    # beside the queues; until then an estimate is only given after enough samples.
-    recent_waits: dict[str, deque[float]] = field(default_factory=dict)
-    queued_at: dict[str, float] = field(default_factory=dict)
+
+    def now(self) -> float:
+        """The service clock as Unix time: queues, offers and waits all use it."""
+        return self.clock().timestamp()
 
     async def request(
         self, conversation_id: str, area: str | None, reason: str
@@ -92,9 +102,8 @@ class HandoffService:
         if not await log.hand_over(conversation_id, current, target):
             raise InvalidHandoverError(current.owner, Owner.WAITING)
 
-        position = await state.queues.enqueue(area, conversation_id)
+        position = await state.queues.enqueue(area, conversation_id, at=self.now())
         metrics.HANDOFFS.labels("queued").inc()
-        self.queued_at[conversation_id] = time.monotonic()
         await self._queues_changed(area)
         logger.info("Conversation %s queued for %s (%s)", conversation_id, area, reason)
         return await self._say(
@@ -104,12 +113,19 @@ class HandoffService:
                 "state": "waiting",
                 "area": area,
                 "position": position,
-                "wait_minutes": self.wait_minutes(area, position),
+                "wait_minutes": await self.wait_minutes(area, position),
             },
         )
 
     async def accept(self, agent: AgentStatus, conversation_id: str) -> Event:
-        """Give a waiting chat to ``agent``; exactly one agent can win it."""
+        """Give a waiting chat to ``agent``; exactly one agent can win it.
+
+        Taking one's own offer ends it first, atomically, so the offer's timeout
+        and the accept cannot both win. A chat offered to someone else may still
+        be taken from the list (their offer is then withdrawn). Either way the
+        queue's claim and the owner's compare-and-set keep a chat from going to
+        two agents.
+        """
         log = self.conversations.log
         state = self.conversations.state
 
@@ -118,15 +134,26 @@ class HandoffService:
             raise NotYourChatError(conversation_id)
         if len(agent.chats) >= agent.capacity:
             raise AgentAtCapacityError(agent.agent_id)
-        if not await state.queues.claim(current.area or GENERAL_QUEUE, conversation_id):
+        offer = await state.offers.get(conversation_id)
+        mine = offer is not None and offer.agent_id == agent.agent_id
+        if mine and not await state.offers.end(conversation_id, agent.agent_id):
+            raise OfferWithdrawnError(conversation_id)
+
+        area = current.area or GENERAL_QUEUE
+        since = await state.queues.since(area, conversation_id)
+        if not await state.queues.claim(area, conversation_id):
             raise NotYourChatError(conversation_id)
 
         target = Ownership(Owner.AGENT, area=current.area, agent_id=agent.agent_id)
         if not await log.hand_over(conversation_id, current, target):
             raise NotYourChatError(conversation_id)
 
-        self._note_wait(current.area or GENERAL_QUEUE, conversation_id)
-        await self._queues_changed(current.area or GENERAL_QUEUE)
+        if offer is not None and not mine:
+            await self.withdraw(offer, "taken")
+        await state.offers.forget(conversation_id)
+        if since is not None:
+            await self._note_wait(area, self.now() - since)
+        await self._queues_changed(area)
         agent.chats.append(conversation_id)
         await state.agents.put(agent)
         return await self._say(
@@ -186,9 +213,8 @@ class HandoffService:
             conversation_id, current, Ownership(Owner.WAITING, area=area), agent
         )
         await self.conversations.state.queues.enqueue(
-            area, conversation_id, priority=True
+            area, conversation_id, priority=True, at=self.now()
         )
-        self.queued_at[conversation_id] = time.monotonic()
         await self._queues_changed(area)
         return await self._say(
             conversation_id,
@@ -246,28 +272,32 @@ class HandoffService:
         )
 
     async def snapshot(self) -> dict[str, object]:
-        """Every waiting chat by area, and every agent's presence and load."""
+        """Every waiting chat by area, and every agent's presence and load.
+
+        A waiting chat shows whom it is offered to now, if anyone, and whether
+        it has been escalated to supervisors.
+        """
         state = self.conversations.state
         queues = []
-        now = time.time()
+        now = self.now()
+        offers = {offer.conversation_id: offer for offer in await state.offers.all()}
         for area in service_areas():
             detail = await state.queues.waiting_detail(area)
-            if detail:
-                queues.append(
-                    {
-                        "area": area,
-                        "waiting": [item.conversation_id for item in detail],
-                        "waiting_detail": [
-                            {
-                                "conversation_id": item.conversation_id,
-                                "position": position,
-                                "waiting_seconds": round(now - item.since),
-                                "priority": item.priority,
-                            }
-                            for position, item in enumerate(detail, 1)
-                        ],
-                    }
-                )
+            if not detail:
+                continue
+            escalated = await state.escalations.which(
+                [item.conversation_id for item in detail]
+            )
+            queues.append(
+                {
+                    "area": area,
+                    "waiting": [item.conversation_id for item in detail],
+                    "waiting_detail": [
+                        _waiting_row(item, position, now, offers, escalated)
+                        for position, item in enumerate(detail, 1)
+                    ],
+                }
+            )
         agents = [
             {
                 "agent_id": agent.agent_id,
@@ -291,9 +321,143 @@ class HandoffService:
                     "type": "queue",
                     "area": area,
                     "position": position,
-                    "wait_minutes": self.wait_minutes(area, position),
+                    "wait_minutes": await self.wait_minutes(area, position),
                 },
             )
+
+    async def offer(self, agent: AgentStatus, item: Waiting, area: str) -> Offer | None:
+        """Offer a waiting chat to ``agent`` until the offer timeout; None if the
+        chat or the agent already has an offer (another worker was first)."""
+        state = self.conversations.state
+        now = self.now()
+        offer = Offer(
+            conversation_id=item.conversation_id,
+            agent_id=agent.agent_id,
+            agent_name=agent.name,
+            area=area,
+            made_at=now,
+            deadline=now + self.offer_timeout_seconds,
+        )
+        if not await state.offers.make(offer):
+            return None
+        if await state.queues.since(area, item.conversation_id) is None:
+            # Accepted or moved between the scan and the offer: take it back.
+            await state.offers.end(item.conversation_id, agent.agent_id)
+            return None
+
+        metrics.OFFERS.labels("offered").inc()
+        logger.info(
+            "Conversation %s offered to %s", item.conversation_id, agent.agent_id
+        )
+        await self._routing(
+            item.conversation_id,
+            f"Offered to {agent.name}, to accept within "
+            f"{_seconds_text(self.offer_timeout_seconds)}.",
+            offer={
+                "state": "offered",
+                "agent_id": agent.agent_id,
+                "agent_name": agent.name,
+                "deadline": _iso(offer.deadline),
+            },
+        )
+        await state.fanout.publish(QUEUES_CHANNEL, self.offer_frame(offer))
+        await state.fanout.publish(QUEUES_CHANNEL, {"type": "queues"})
+        return offer
+
+    def offer_frame(self, offer: Offer) -> dict[str, object]:
+        """The frame that shows an offer on its agent's console."""
+        return {
+            "type": "offer",
+            "agent_id": offer.agent_id,
+            "conversation_id": offer.conversation_id,
+            "area": offer.area,
+            "deadline": _iso(offer.deadline),
+            "seconds_left": max(0, round(offer.deadline - self.now())),
+        }
+
+    async def withdraw(self, offer: Offer, why: str) -> bool:
+        """End an offer that was not accepted; the chat keeps its place.
+
+        ``why`` is ``timeout``, ``declined`` or ``agent_unavailable`` (the agent
+        is then passed over for this chat next time), ``taken`` (another agent
+        took the chat from the list) or ``not_waiting`` (the chat left the queue
+        some other way; not logged). Only the call that ends the offer logs it,
+        so two workers never both do.
+        """
+        state = self.conversations.state
+        if not await state.offers.end(offer.conversation_id, offer.agent_id):
+            return False
+
+        metrics.OFFERS.labels(why).inc()
+        logger.info(
+            "Offer of conversation %s to %s withdrawn: %s",
+            offer.conversation_id,
+            offer.agent_id,
+            why,
+        )
+        await state.fanout.publish(
+            QUEUES_CHANNEL,
+            {
+                "type": "offer_withdrawn",
+                "agent_id": offer.agent_id,
+                "conversation_id": offer.conversation_id,
+                "why": why,
+            },
+        )
+        if why == "not_waiting":
+            return True
+
+        if why != "taken":
+            await state.offers.pass_over(
+                offer.conversation_id, offer.agent_id, self.now()
+            )
+        await self._routing(
+            offer.conversation_id,
+            WITHDRAWN[why].format(name=offer.agent_name),
+            offer={
+                "state": "withdrawn",
+                "agent_id": offer.agent_id,
+                "agent_name": offer.agent_name,
+                "why": why,
+            },
+        )
+        await state.fanout.publish(QUEUES_CHANNEL, {"type": "queues"})
+        return True
+
+    async def decline(self, agent: AgentStatus, conversation_id: str) -> None:
+        """The agent turns down the chat offered to them."""
+        offer = await self.conversations.state.offers.get(conversation_id)
+        if offer is None or offer.agent_id != agent.agent_id:
+            raise OfferWithdrawnError(conversation_id)
+        await self.withdraw(offer, "declined")
+
+    async def escalate(self, item: Waiting, area: str) -> bool:
+        """Flag a chat nobody has taken to supervisors; once only per chat."""
+        state = self.conversations.state
+        if not await state.escalations.mark(item.conversation_id):
+            return False
+
+        waited = round(self.now() - item.since)
+        metrics.OFFERS.labels("escalated").inc()
+        logger.info(
+            "Conversation %s escalated after %d seconds", item.conversation_id, waited
+        )
+        await self._routing(
+            item.conversation_id,
+            f"Escalated to supervisors: nobody had taken the chat after "
+            f"{_seconds_text(waited)}.",
+            escalation={"area": area, "waiting_seconds": waited},
+        )
+        await state.fanout.publish(
+            QUEUES_CHANNEL,
+            {
+                "type": "escalated",
+                "conversation_id": item.conversation_id,
+                "area": area,
+                "waiting_seconds": waited,
+            },
+        )
+        return True
 
     async def require_owner(
         self, agent: AgentStatus, conversation_id: str
@@ -332,10 +496,14 @@ class HandoffService:
             return "queue_full"
         return None
 
-    def wait_minutes(self, area: str, position: int) -> int | None:
-        """An honest estimate from recent waits in this area, or None if unknown."""
-        waits = self.recent_waits.get(area)
-        if waits is None or len(waits) < MIN_SAMPLES_FOR_ESTIMATE:
+    async def wait_minutes(self, area: str, position: int) -> int | None:
+        """An honest estimate from recent waits in this area, or None if unknown.
+
+        The waits are shared by every worker (Redis when configured), so each
+        gives the same estimate.
+        """
+        waits = await self.conversations.state.waits.recent(area)
+        if len(waits) < MIN_SAMPLES_FOR_ESTIMATE:
             return None
         return max(1, math.ceil(statistics.median(waits) * position / 60))
 
@@ -344,23 +512,65 @@ class HandoffService:
             "I have asked for a person to join. "
             f"You are number {position} in the queue."
         )
-        minutes = self.wait_minutes(area, position)
+        minutes = await self.wait_minutes(area, position)
         if minutes is None:
             return text + " We cannot estimate the wait yet."
         unit = "minute" if minutes == 1 else "minutes"
         return text + f" The wait is likely to be about {minutes} {unit}."
 
-    def _note_wait(self, area: str, conversation_id: str) -> None:
-        started = self.queued_at.pop(conversation_id, None)
-        if started is not None:
-            metrics.QUEUE_WAIT_SECONDS.observe(time.monotonic() - started)
-            waits = self.recent_waits.setdefault(area, deque(maxlen=20))
-            waits.append(time.monotonic() - started)
+    async def _note_wait(self, area: str, seconds: float) -> None:
+        seconds = max(0.0, seconds)
+        metrics.QUEUE_WAIT_SECONDS.observe(seconds)
+        await self.conversations.state.waits.add(area, seconds)
 
     async def _say(self, conversation_id: str, text: str, **extra: object) -> Event:
         return await self.conversations.record(
             "system", {"text": text, **extra}, conversation_id, kind="state"
         )
+
+    async def _routing(self, conversation_id: str, text: str, **extra: object) -> Event:
+        """A staff-only event about where the chat is being routed."""
+        return await self.conversations.record(
+            "system", {"text": text, **extra}, conversation_id, kind="routing"
+        )
+
+
+def _waiting_row(
+    item: Waiting,
+    position: int,
+    now: float,
+    offers: dict[str, Offer],
+    escalated: set[str],
+) -> dict[str, object]:
+    offer = offers.get(item.conversation_id)
+    return {
+        "conversation_id": item.conversation_id,
+        "position": position,
+        "waiting_seconds": max(0, round(now - item.since)),
+        "priority": item.priority,
+        "offered_to": offer.agent_id if offer else None,
+        "offered_to_name": offer.agent_name if offer else None,
+        "escalated": item.conversation_id in escalated,
+    }
+
+
+def _iso(at: float) -> str:
+    return datetime.fromtimestamp(at, UTC).isoformat()
+
+
+def _seconds_text(seconds: float) -> str:
+    seconds = round(seconds)
+    if seconds < 120:
+        return f"{seconds} second" + ("" if seconds == 1 else "s")
+    return f"{seconds // 60} minutes"
+
+
+WITHDRAWN = {
+    "timeout": "Offer to {name} withdrawn: not accepted in time.",
+    "declined": "{name} declined the chat.",
+    "agent_unavailable": "Offer to {name} withdrawn: no longer available.",
+    "taken": "Offer to {name} withdrawn: another adviser took the chat.",
+}
 
 
 # The assistant's report form raises a tracked enquiry that keeps this

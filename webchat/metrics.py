@@ -29,6 +29,11 @@ QUEUE_WAIT_SECONDS = Histogram(
     "Time a chat waited for an agent",
     buckets=(5, 15, 30, 60, 120, 300, 600, 1200, 3600),
 )
+OFFERS = Counter(
+    "council_offers_total",
+    "Routing of waiting chats: offers made, withdrawn (by why) and escalations",
+    ["outcome"],
+)
 RATE_LIMITED = Counter("council_rate_limited_total", "Messages refused as a flood")
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST

@@ -1,7 +1,10 @@
 """The supervisors' live view: queues, waiting times, agents and their load.
 
 Sends a ``queues`` frame (as on the agents' socket) whenever a queue or an agent
-changes, and every few seconds so waiting times stay current.
+changes, and every few seconds so waiting times stay current. Each waiting chat
+in it says whether it has been escalated. When a chat is escalated (nobody has
+taken it in ``ESCALATE_AFTER_SECONDS``) an ``escalated`` frame is sent first, so
+the view can tell the supervisor at once.
 """
 
 import asyncio
@@ -52,8 +55,11 @@ async def _send_snapshots(
     while True:
         snapshot = await handoff.snapshot()
         await websocket.send_text(json.dumps({"type": "queues", **snapshot}))
+        frame = None
         with suppress(TimeoutError):
-            await asyncio.wait_for(subscription.next(), REFRESH_SECONDS)
-        # Each snapshot is the whole picture, so frames missed while behind
-        # do not matter.
+            frame = await asyncio.wait_for(subscription.next(), REFRESH_SECONDS)
+        if frame is not None and frame.get("type") == "escalated":
+            await websocket.send_text(json.dumps(frame))
+        # Each snapshot is the whole picture (escalations included), so frames
+        # missed while behind do not matter.
         subscription.recover()

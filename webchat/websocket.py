@@ -19,6 +19,7 @@ from starlette.websockets import WebSocketState
 
 from council.errors import CouncilError
 from webchat.api.deps import Services
+from webchat.conversation_log import STAFF_ONLY_KINDS
 from webchat.conversations import Accepted
 from webchat.errors import BadFrameError, TemporarilyUnavailableError, error_body
 
@@ -215,8 +216,8 @@ async def _send_events(
             if frame.get("audience", "all") in ("all", "resident"):
                 await _send(websocket, _without_audience(frame))
             continue
-        if frame["event"]["kind"] == "note":
-            continue  # agents' private notes never reach the resident
+        if frame["event"]["kind"] in STAFF_ONLY_KINDS:
+            continue  # notes and routing are for staff, never for the resident
         seq = frame["event"]["seq"]
         if seq <= last_sent:
             continue

@@ -22,23 +22,29 @@ AGENT = "priya.shah@council.example"
 NOT_AN_AGENT = "sam.green@council.example"
 
 
-def signed_in_browser(stack, username: str) -> httpx.Client:
+def signed_in_browser(
+    stack, username: str, gateway_url: str | None = None
+) -> httpx.Client:
+    """Signed in through the stack's provider, on its gateway or ``gateway_url``."""
+    base = gateway_url or stack.gateway_url
     provider = stack.identity_provider()
     browser = httpx.Client(
-        base_url=stack.gateway_url,
+        base_url=base,
         verify=ssl.create_default_context(cafile=str(provider.ca_file)),
         timeout=30,
     )
-    sign_in(browser, stack.gateway_url + "/auth/login?next=/console", username)
+    sign_in(browser, base + "/auth/login?next=/console", username)
     return browser
 
 
-def agent_socket(stack, browser: httpx.Client) -> ClientConnection:
+def agent_socket(
+    stack, browser: httpx.Client, path: str = "/ws/agent"
+) -> ClientConnection:
+    """The staff socket at ``path`` on the gateway ``browser`` signed in to."""
+    base = str(browser.base_url).rstrip("/")
     cookie = "; ".join(f"{c.name}={c.value}" for c in browser.cookies.jar)
-    url = stack.gateway_url.replace("http", "ws", 1) + "/ws/agent"
-    return connect(
-        url, additional_headers={"Cookie": cookie, "Origin": stack.gateway_url}
-    )
+    url = base.replace("http", "ws", 1) + path
+    return connect(url, additional_headers={"Cookie": cookie, "Origin": base})
 
 
 def agent_frames_until(socket: ClientConnection, done) -> list[dict]:

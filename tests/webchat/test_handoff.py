@@ -1,7 +1,6 @@
 """Handoff rules over a real SQLite log: queues, one winner, a silent assistant."""
 
 import asyncio
-from collections import deque
 from datetime import UTC, datetime, time
 from pathlib import Path
 
@@ -221,11 +220,12 @@ async def test_request_when_unavailable_offers_buttons_the_resident_may_press(se
 
 
 async def test_wait_estimate_appears_only_after_enough_accepted_chats(service):
-    assert service.handoff.wait_minutes("waste", 2) is None
+    assert await service.handoff.wait_minutes("waste", 2) is None
 
-    service.handoff.recent_waits["waste"] = deque([60.0, 120.0, 90.0])
+    for seconds in (60.0, 120.0, 90.0):
+        await service.state.waits.add("waste", seconds)
 
-    assert service.handoff.wait_minutes("waste", 2) == 3
+    assert await service.handoff.wait_minutes("waste", 2) == 3
 
 
 async def test_message_left_unanswered_by_a_stopped_turn_is_answered_once(service):

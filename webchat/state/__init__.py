@@ -1,19 +1,24 @@
-"""Coordination between gateway workers: sequence numbers, locks, fan-out.
+"""Coordination between gateway workers: sequence numbers, locks, fan-out, queues.
 
 Each concept has an in-process version for one worker with no Redis, and a Redis
 version so that several workers can serve any conversation. :func:`build` picks
-by whether ``REDIS_URL`` is set.
+by whether ``REDIS_URL`` is set; ``namespace`` prefixes the Redis keys of queues,
+agents, offers, waits and escalations (so tests can share a Redis database).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
 
 from webchat.state.agents import Agents, LocalAgents, RedisAgents
+from webchat.state.escalations import Escalations, LocalEscalations, RedisEscalations
 from webchat.state.fanout import Fanout, LocalFanout, RedisFanout
 from webchat.state.locks import ConversationLocks, LocalLocks, RedisLocks
+from webchat.state.offers import LocalOffers, Offers, RedisOffers
 from webchat.state.queues import LocalQueues, Queues, RedisQueues
 from webchat.state.sequences import LocalSequences, RedisSequences, Sequences
+from webchat.state.ticks import LocalTicks, RedisTicks, Ticks
+from webchat.state.waits import LocalWaits, RecentWaits, RedisWaits
 
 
 @dataclass
@@ -24,9 +29,13 @@ class SharedState:
     queues: Queues
     agents: Agents
     redis: Redis | None = None
+    offers: Offers = field(default_factory=LocalOffers)
+    waits: RecentWaits = field(default_factory=LocalWaits)
+    escalations: Escalations = field(default_factory=LocalEscalations)
+    ticks: Ticks = field(default_factory=LocalTicks)
 
 
-def build(redis_url: str) -> SharedState:
+def build(redis_url: str, namespace: str = "council") -> SharedState:
     """In-process state when ``redis_url`` is empty, Redis-backed otherwise."""
     if not redis_url:
         return SharedState(
@@ -38,7 +47,11 @@ def build(redis_url: str) -> SharedState:
         RedisSequences(redis),
         RedisLocks(redis),
         RedisFanout(redis),
-        RedisQueues(redis),
-        RedisAgents(redis),
+        RedisQueues(redis, namespace),
+        RedisAgents(redis, namespace),
         redis,
+        offers=RedisOffers(redis, namespace),
+        waits=RedisWaits(redis, namespace),
+        escalations=RedisEscalations(redis, namespace),
+        ticks=RedisTicks(redis, namespace),
     )

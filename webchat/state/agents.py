@@ -54,18 +54,17 @@ class LocalAgents:
 
 
 class RedisAgents:
-    KEY = "council:agents"
-
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, prefix: str = "council") -> None:
         self._redis = redis
+        self._key = f"{prefix}:agents"
 
     async def get(self, agent_id: str) -> AgentStatus | None:
-        raw = await self._redis.hget(self.KEY, agent_id)
+        raw = await self._redis.hget(self._key, agent_id)
         return AgentStatus(**json.loads(raw)) if raw else None
 
     async def put(self, status: AgentStatus) -> None:
-        await self._redis.hset(self.KEY, status.agent_id, json.dumps(asdict(status)))
+        await self._redis.hset(self._key, status.agent_id, json.dumps(asdict(status)))
 
     async def all(self) -> list[AgentStatus]:
-        values = await self._redis.hvals(self.KEY)
+        values = await self._redis.hvals(self._key)
         return [AgentStatus(**json.loads(raw)) for raw in values]

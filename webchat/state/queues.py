@@ -37,8 +37,14 @@ def unscore(conversation_id: str, value: float) -> Waiting:
 
 class Queues(Protocol):
     async def enqueue(
-        self, area: str, conversation_id: str, priority: bool = False
-    ) -> int: ...
+        self,
+        area: str,
+        conversation_id: str,
+        priority: bool = False,
+        at: float | None = None,
+    ) -> int:
+        """Add the chat (at Unix time ``at``, now by default); its place from 1."""
+        ...
 
     async def claim(self, area: str, conversation_id: str) -> bool: ...
 
@@ -48,6 +54,10 @@ class Queues(Protocol):
 
     async def waiting_detail(self, area: str) -> list[Waiting]: ...
 
+    async def since(self, area: str, conversation_id: str) -> float | None:
+        """When the chat joined the queue (Unix time), or None if it is not in it."""
+        ...
+
 
 class LocalQueues:
     """Queues in this process, for a single gateway worker."""
@@ -56,10 +66,16 @@ class LocalQueues:
         self._queues: dict[str, dict[str, float]] = {}
 
     async def enqueue(
-        self, area: str, conversation_id: str, priority: bool = False
+        self,
+        area: str,
+        conversation_id: str,
+        priority: bool = False,
+        at: float | None = None,
     ) -> int:
         queue = self._queues.setdefault(area, {})
-        queue.setdefault(conversation_id, score(priority, time.time()))
+        queue.setdefault(
+            conversation_id, score(priority, time.time() if at is None else at)
+        )
         return await self.position(area, conversation_id) or 0
 
     async def claim(self, area: str, conversation_id: str) -> bool:
@@ -79,22 +95,33 @@ class LocalQueues:
         queue = self._queues.get(area, {})
         return [unscore(cid, queue[cid]) for cid in await self.waiting(area)]
 
+    async def since(self, area: str, conversation_id: str) -> float | None:
+        value = self._queues.get(area, {}).get(conversation_id)
+        return None if value is None else unscore(conversation_id, value).since
+
 
 class RedisQueues:
     """Queues as Redis sorted sets, shared by every gateway worker."""
 
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, prefix: str = "council") -> None:
         self._redis = redis
+        self._prefix = prefix
 
     def _key(self, area: str) -> str:
-        return f"council:queue:{area}"
+        return f"{self._prefix}:queue:{area}"
 
     async def enqueue(
-        self, area: str, conversation_id: str, priority: bool = False
+        self,
+        area: str,
+        conversation_id: str,
+        priority: bool = False,
+        at: float | None = None,
     ) -> int:
         # NX: a chat already waiting keeps its place.
         await self._redis.zadd(
-            self._key(area), {conversation_id: score(priority, time.time())}, nx=True
+            self._key(area),
+            {conversation_id: score(priority, time.time() if at is None else at)},
+            nx=True,
         )
         return await self.position(area, conversation_id) or 0
 
@@ -111,3 +138,7 @@ class RedisQueues:
     async def waiting_detail(self, area: str) -> list[Waiting]:
         pairs = await self._redis.zrange(self._key(area), 0, -1, withscores=True)
         return [unscore(cid, float(value)) for cid, value in pairs]
+
+    async def since(self, area: str, conversation_id: str) -> float | None:
+        value = await self._redis.zscore(self._key(area), conversation_id)
+        return None if value is None else unscore(conversation_id, float(value)).since

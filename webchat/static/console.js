@@ -139,6 +139,9 @@
           areaTitle(queue.area) + ", number " + item.position);
         entry.appendChild(what);
         if (item.priority) entry.appendChild(el("strong", "console-tag", "Priority"));
+        if (item.offered_to_name) {
+          entry.appendChild(el("span", "console-tag", "Offered to " + item.offered_to_name));
+        }
         if (item.waiting_seconds !== undefined) {
           entry.appendChild(el("span", "console-waiting__time",
             "Waiting " + minutesAndSeconds(item.waiting_seconds)));
@@ -742,6 +745,87 @@
       .catch(function () { /* the fallbacks above stay in use */ });
   }
 
+  /* ---- Chats offered to this adviser (docs/protocol.md, "Offers") --------- */
+
+  var offers = {};  // conversation_id -> {node, timer} while an offer stands
+  var OFFER_ENDED = {
+    timeout: "The offered chat was not accepted in time and has gone to someone else.",
+    declined: "You declined the offered chat.",
+    agent_unavailable: "The offered chat was withdrawn because you are not available.",
+    taken: "The offered chat was taken by another adviser.",
+    not_waiting: "The offered chat is no longer waiting."
+  };
+  var OFFER_ERRORS = ["offer_withdrawn", "not_your_chat"];
+
+  function offerBox() {
+    var box = $("offers");
+    if (!box) {
+      box = el("section", "console-offers");
+      box.id = "offers";
+      box.setAttribute("aria-label", "Chats offered to you");
+      $("queues").parentNode.insertBefore(box, $("queues").previousElementSibling);
+    }
+    return box;
+  }
+
+  function showOffer(frame) {
+    var id = frame.conversation_id;
+    endOffer(id);
+    var deadline = Date.now() + Math.max(0, Number(frame.seconds_left) || 0) * 1000;
+    var node = el("div", "console-result");
+    node.appendChild(el("p", "console-result__title", "Chat offered to you"));
+    node.appendChild(el("p", "", "A resident is waiting in " + areaTitle(frame.area) + "."));
+    var left = el("p", "console-hint");
+    node.appendChild(left);
+    var row = el("div", "console-row");
+    var accept = el("button", "console-button", "Accept offered chat");
+    accept.type = "button";
+    accept.addEventListener("click", function () {
+      showError("");
+      accepting = id;
+      send({ type: "accept", conversation_id: id });
+    });
+    var decline = el("button", "console-button console-button--secondary", "Decline");
+    decline.type = "button";
+    decline.addEventListener("click", function () {
+      send({ type: "decline", conversation_id: id });
+    });
+    row.appendChild(accept);
+    row.appendChild(decline);
+    node.appendChild(row);
+
+    function countDown() {
+      var seconds = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      left.textContent = "Accept within " + minutesAndSeconds(seconds) + ".";
+    }
+    countDown();
+    offers[id] = { node: node, timer: setInterval(countDown, 1000) };
+    offerBox().appendChild(node);
+    offerBox().hidden = false;
+    alertNewChat(frame.area);
+    announce("A chat in " + areaTitle(frame.area) + " is offered to you. " + left.textContent);
+  }
+
+  function endOffer(id, why) {
+    var offer = offers[id];
+    if (!offer) return;
+    clearInterval(offer.timer);
+    offer.node.remove();
+    delete offers[id];
+    offerBox().hidden = !Object.keys(offers).length;
+    if (why) announce(OFFER_ENDED[why] || OFFER_ENDED.not_waiting);
+  }
+
+  function onOfferFrame(frame) {
+    if (frame.type === "offer") showOffer(frame);
+    if (frame.type === "offer_withdrawn") endOffer(frame.conversation_id, frame.why);
+    if (frame.type === "transcript") endOffer(frame.conversation_id);
+    if (frame.type === "error" && offers[frame.conversation_id] &&
+        OFFER_ERRORS.indexOf(frame.error.code) >= 0) {
+      endOffer(frame.conversation_id);
+    }
+  }
+
   /* ---- Frames from the server --------------------------------------------- */
 
   function onFrame(message) {
@@ -749,6 +833,7 @@
     try { frame = JSON.parse(message.data); } catch (e) { return; }
 
     if (frame.type === "queues") renderQueues(frame);
+    onOfferFrame(frame);
     if (frame.type === "transcript") {
       var chat = chatFor(frame.conversation_id);
       frame.events.forEach(function (event) { addEvent(frame.conversation_id, event, false); });

@@ -1,7 +1,9 @@
 /*
  * The supervisors' live view of queues and advisers. Reads `queues` frames from
- * /ws/supervisor (the same frames the agents' console gets). Every name is put
- * on the page as text, never as markup.
+ * /ws/supervisor (the same frames the agents' console gets) and `escalated`
+ * frames, when a chat nobody has taken has waited too long. Escalated chats stay
+ * highlighted with their waiting time while they wait. Every name is put on the
+ * page as text, never as markup.
  */
 (function () {
   "use strict";
@@ -91,16 +93,20 @@
         waitCell(longest)
       ]));
       detail.forEach(function (item) {
-        waiting.appendChild(row([
+        var tr = row([
           { text: areaTitle(queue.area) },
           { text: item.position, cls: "supervisor-number" },
           waitCell(item.waiting_seconds),
-          { text: item.priority ? "Yes" : "No" }
-        ]));
+          { text: item.priority ? "Yes" : "No" },
+          { text: item.offered_to_name ? "Offered to " + item.offered_to_name : "Not offered" },
+          { text: item.escalated ? "Escalated" : "No" }
+        ]);
+        if (item.escalated) tr.className = "supervisor-row--escalated";
+        waiting.appendChild(tr);
       });
     });
     if (!queues.rows.length) queues.appendChild(emptyRow(4, "Nobody is waiting."));
-    if (!waiting.rows.length) waiting.appendChild(emptyRow(4, "Nobody is waiting."));
+    if (!waiting.rows.length) waiting.appendChild(emptyRow(6, "Nobody is waiting."));
 
     (frame.agents || []).slice().sort(function (a, b) {
       return String(a.name).localeCompare(String(b.name));
@@ -126,6 +132,13 @@
       new Date().toLocaleTimeString("en-GB") + ". The tables update by themselves.";
   }
 
+  function escalated(frame) {
+    var notice = $("escalation-notice");
+    notice.textContent = "Escalated: a chat in " + areaTitle(frame.area) +
+      " has waited " + duration(frame.waiting_seconds) + " and nobody has taken it.";
+    notice.hidden = false;
+  }
+
   function connect() {
     var socket = new WebSocket(location.origin.replace(/^http/, "ws") + "/ws/supervisor");
     socket.onopen = function () {
@@ -136,6 +149,7 @@
       var frame;
       try { frame = JSON.parse(message.data); } catch (e) { return; }
       if (frame.type === "queues") render(frame);
+      if (frame.type === "escalated") escalated(frame);
     };
     socket.onclose = function (event) {
       if (event.code === 4401 || event.code === 4403) {

@@ -317,7 +317,8 @@
   /* ---- Messages ----------------------------------------------------------- */
 
   function renderEvent(event) {
-    if (event.kind === "note") return;  // advisers' private notes, never for residents
+    // Advisers' private notes and the routing of the chat are for staff only.
+    if (event.kind === "note" || event.kind === "routing") return;
     if (state.seen[event.seq]) return;
     state.seen[event.seq] = true;
     state.lastSeq = Math.max(state.lastSeq, event.seq);
