@@ -168,11 +168,6 @@ def test_action_server_stopped_the_resident_is_told_and_the_chat_recovers(faulty
     assert after["author"] == "bot" and after["sources"]
 
 
-@pytest.mark.xfail(
-    reason="Failed in the last fresh-clone run and not yet diagnosed; Rasa's "
-    "own Redis tracker and lock stores restart empty with this Redis (see the note)",
-    strict=False,
-)
 def test_redis_stopped_messages_are_refused_not_lost_and_sent_again(
     faulty, redis_server
 ):
@@ -226,3 +221,43 @@ def test_gateway_worker_stopped_the_resident_resumes_on_another(faulty):
     assert words == [QUESTION, "and when is bin day?"]
     events = [f["event"] for f in resumed if f["type"] == "event"]
     assert [e["seq"] for e in events] == sorted({e["seq"] for e in events})
+
+
+@pytest.mark.browser
+def test_redis_stopped_the_widget_keeps_the_message_and_sends_it_again(
+    faulty, redis_server
+):
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.e2e.test_widget_browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        page = browser.new_page()
+        page.goto(faulty.gateway_url + "/")
+        expect(page.get_by_role("status")).to_contain_text("Connected", timeout=30_000)
+
+        redis_server.stop()
+        try:
+            page.get_by_label("Your message").fill(QUESTION)
+            page.get_by_role("button", name="Send").click()
+            expect(page.get_by_role("alert")).to_contain_text(
+                "will be sent again", timeout=30_000
+            )
+            still_shown = page.locator(".council-chat__message--resident").count()
+        finally:
+            redis_server.start()
+
+        expect(page.locator(".council-chat__message--bot").first).to_be_visible(
+            timeout=90_000
+        )
+        conversation_id = page.evaluate(
+            "Object.keys(localStorage).filter(k => k.endsWith(':conversation'))"
+            ".map(k => localStorage.getItem(k))[0]"
+        )
+        browser.close()
+
+    assert still_shown == 1
+    assert residents_words(faulty, conversation_id) == [QUESTION]

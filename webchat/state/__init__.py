@@ -8,7 +8,10 @@ agents, offers, waits and escalations (so tests can share a Redis database).
 
 from dataclasses import dataclass, field
 
+from redis import exceptions as redis_errors
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
 
 from webchat.state.agents import Agents, LocalAgents, RedisAgents
 from webchat.state.escalations import Escalations, LocalEscalations, RedisEscalations
@@ -42,7 +45,17 @@ def build(redis_url: str, namespace: str = "council") -> SharedState:
             LocalSequences(), LocalLocks(), LocalFanout(), LocalQueues(), LocalAgents()
         )
 
-    redis = Redis.from_url(redis_url, decode_responses=True)
+    # redis-py retries nothing by default: after a Redis restart every pooled
+    # connection fails once. A few quick retries on a fresh connection ride out
+    # a restart; a Redis that stays down still fails within about a second.
+    redis = Redis.from_url(
+        redis_url,
+        decode_responses=True,
+        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 3),
+        retry_on_error=[redis_errors.ConnectionError, redis_errors.TimeoutError],
+        socket_connect_timeout=2,
+        health_check_interval=30,
+    )
     return SharedState(
         RedisSequences(redis),
         RedisLocks(redis),

@@ -40,6 +40,8 @@
     lastSeq: 0,
     socket: null,
     retryDelay: 500,
+    resendDelay: 1000,
+    resendTimer: null,
     outbox: JSON.parse(sessionStorage.getItem(STORE + ":outbox") || "[]"),
     seen: {},
     owner: "bot",
@@ -460,6 +462,21 @@
       showTyping((name ? name : "The adviser") + " is typing…", AGENT_TYPING_SHOWN_MS);
     }
     if (frame.type === "ack") { settle(frame.client_message_id); showError(""); }
+    if (frame.type === "error" && frame.error.code === "temporarily_unavailable" &&
+        frame.client_message_id) {
+      // The gateway could not store it just now: keep it and send it again.
+      hideTyping();
+      showError(frame.error.message);
+      if (!state.resendTimer) {
+        state.resendTimer = setTimeout(function () {
+          state.resendTimer = null;
+          flush();
+        }, state.resendDelay);
+        state.resendDelay = Math.min(state.resendDelay * 2, 15000);
+      }
+      return;
+    }
+    if (frame.type === "ack") state.resendDelay = 1000;
     if (frame.type === "error") {
       settle(frame.client_message_id);
       var pending = frame.client_message_id && messages.querySelector(
