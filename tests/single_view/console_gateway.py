@@ -22,6 +22,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from council.database import create_engine
 from council.enquiries import EnquiryService
 from council.settings import Settings
+from council.single_view.conversations import ResidentConversations
 from tests.identity.flows import bearer, mint
 from tools.oidc_provider.process import LocalProvider
 from tools.stack import free_port
@@ -91,8 +92,11 @@ class Console:
         return conversation_id
 
     async def sign_in(self, conversation_id: str, resident: ResidentIdentity) -> None:
-        """What the resident's sign-in callback does: link, then say so."""
+        """What the resident's sign-in callback does: link, note, then say so."""
         await self.services.identity.links.link(conversation_id, resident)
+        await ResidentConversations(self.services.engine).note(
+            resident.subject, conversation_id
+        )
         await self.services.conversations.record(
             "system",
             {"text": f"You are signed in as {resident.name}.", "signed_in": True},
