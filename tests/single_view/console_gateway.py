@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import time
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -41,6 +42,9 @@ from webchat.state import SharedState
 ALWAYS = OpeningHours({day: (time(0, 0), time(23, 59)) for day in range(7)})
 CATHERINE = ResidentIdentity(
     "subject-catherine", "Catherine McDonald", "catherine.mcdonald@example.com"
+)
+OTHER_CATHERINE = ResidentIdentity(
+    "subject-other-catherine", "Catherine Macdonald", "c.macdonald@example.net"
 )
 
 
@@ -76,10 +80,14 @@ class Console:
     def token(self, agent_id: str) -> str:
         return mint(self.provider, oid=agent_id, sub=agent_id, name=agent_id.title())
 
-    async def open(self, agent_id: str) -> ClientConnection:
-        """The agent socket, signed in with a bearer token for ``agent_id``."""
+    async def open(
+        self, agent_id: str, open_chat: str | None = None
+    ) -> ClientConnection:
+        """The agent socket, signed in with a bearer token for ``agent_id``;
+        ``open_chat`` is the chat the console has open, as on reconnecting."""
+        query = f"?open={quote(open_chat)}" if open_chat else ""
         return await connect(
-            self.url.replace("http://", "ws://") + "/ws/agent",
+            self.url.replace("http://", "ws://") + "/ws/agent" + query,
             additional_headers=bearer(self.token(agent_id)),
         )
 
