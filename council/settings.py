@@ -127,6 +127,10 @@ class Settings(BaseSettings):
     bot_ca_file: Path | None = None
     bot_token_leeway_seconds: int = 300
     bot_activity_ttl_seconds: int = 24 * 3600
+    # A status-change message to a councillor is posted in the background:
+    # this many attempts, waiting this long after the first, doubling each time.
+    bot_notify_attempts: int = 6
+    bot_notify_first_wait_seconds: float = 2.0
     councillors_file: Path | None = ROOT / "council" / "councillors" / "sample.yaml"
 
     @model_validator(mode="after")

@@ -17,10 +17,12 @@ Client frames::
 
 Server frames: ``queues`` (every waiting chat), ``transcript`` (a chat's whole log
 when the agent takes it or reconnects), ``single_view`` (the signed-in resident's
-records, after the transcript and when the resident signs in; see
-:mod:`webchat.single_view_panel`), ``event`` (with ``conversation_id``), ``ack``
-and ``error`` as on the residents' socket; ``offer`` and ``offer_withdrawn`` when
-a waiting chat is offered to this agent, and when that offer ends unaccepted (see
+records, after the transcript when the agent takes the chat, on reconnecting
+only for the chat named by ``/ws/agent?open=<conversation id>``, when the
+resident signs in and when asked; see :mod:`webchat.single_view_panel`),
+``event`` (with ``conversation_id``), ``ack`` and ``error`` as on the
+residents' socket; ``offer`` and ``offer_withdrawn`` when a waiting chat is
+offered to this agent, and when that offer ends unaccepted (see
 :mod:`webchat.dispatcher`).
 """
 
@@ -61,7 +63,7 @@ async def agent_socket(websocket: WebSocket) -> None:
 
     await websocket.accept()
     session = AgentSession(websocket, deps, await _agent_status(deps, user))
-    await session.run()
+    await session.run(open_chat=websocket.query_params.get("open"))
 
 
 async def _agent_status(deps: Services, user: SignedInUser) -> AgentStatus:
@@ -86,14 +88,19 @@ class AgentSession:
     pumps: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     send_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    async def run(self) -> None:
-        """Serve the connection until the agent leaves."""
+    async def run(self, open_chat: str | None = None) -> None:
+        """Serve the connection until the agent leaves.
+
+        The chats the agent holds come back with their transcripts; only
+        ``open_chat``, the one the console has open, comes with the resident's
+        panel, since each panel sent is an audited view.
+        """
         logger.info("Agent %s connected", self.agent.agent_id)
         self._follow(QUEUES_CHANNEL, after=None)
         await self.send_queues()
         await self._send_pending_offer()
         for conversation_id in list(self.agent.chats):
-            await self._take(conversation_id)
+            await self._take(conversation_id, panel=conversation_id == open_chat)
 
         try:
             while True:
@@ -252,19 +259,22 @@ class AgentSession:
         if task is not None:
             task.cancel()
 
-    async def _take(self, conversation_id: str) -> None:
-        """Send the chat's whole log, then follow it live."""
+    async def _take(self, conversation_id: str, *, panel: bool = True) -> None:
+        """Send the chat's whole log, then follow it live; then the panel if
+        ``panel`` (``single_view_follows`` tells the console which)."""
         history = await self.deps.conversations.history(conversation_id)
         await self.send(
             {
                 "type": "transcript",
                 "conversation_id": conversation_id,
                 "events": [event.as_frame() for event in history],
+                "single_view_follows": panel,
             }
         )
         last = history[-1].seq if history else 0
         self._follow(conversation_id, after=last)
-        await self._send_single_view(conversation_id)
+        if panel:
+            await self._send_single_view(conversation_id)
 
     async def _send_single_view(self, conversation_id: str) -> None:
         """Send the resident's panel; a failure here never ends the session."""

@@ -15,6 +15,7 @@ from council.database import create_engine, create_tables
 from council.enquiries import EnquiryService
 from council.payments import build_payment_service
 from council.settings import Settings, get_settings
+from council.single_view.conversations import ResidentConversations
 from knowledge.search import KnowledgeSearch
 from webchat import agent_socket, errors, state, supervisor_socket, websocket
 from webchat.api import analytics as analytics_api
@@ -126,7 +127,12 @@ async def _start_services(settings: Settings) -> Services:
     )
     identity = build_identity(settings, shared.redis)
 
+    resident_conversations = ResidentConversations(engine)
+
     async def tell_the_chat(conversation_id: str, resident: ResidentIdentity) -> None:
+        # Kept beyond the sign-in's few hours, so the resident's subject-access
+        # export finds this transcript for as long as it is kept.
+        await resident_conversations.note(resident.subject, conversation_id)
         await service.record(
             "system",
             {"text": f"You are signed in as {resident.name}.", "signed_in": True},

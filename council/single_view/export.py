@@ -8,9 +8,12 @@ export gathers, for one person of the resident index:
   since they may be someone else's);
 - every linked record in every silo, whole, with its dependent rows
   (instalments, cases, claims, permits, penalty charges);
-- their enquiries with status histories, and recent payments;
-- the transcripts of their conversations (those they signed in to, and
-  those their enquiries were raised from);
+- their enquiries with status histories;
+- every payment attempt held for them (:meth:`PaymentHistory.everything`:
+  made with their verified email, for one of their linked account or PCN
+  references, or in a chat they signed in to), with its refunds;
+- the transcripts of their conversations (those they signed in to, noted by
+  the gateway at sign-in, and those their enquiries were raised from);
 - the audit log of staff who viewed their record.
 
 A signed-in resident gets their own (:meth:`SubjectAccessExport.for_resident`);
@@ -47,10 +50,11 @@ from council.single_view.audit import (
     record_view,
     views_of,
 )
+from council.single_view.conversations import conversations_of
 from council.single_view.errors import PersonNotFoundError
 from council.single_view.index import ResidentIndex
-from council.single_view.models import sv_conversations, sv_links
-from council.single_view.payments import NoPaymentHistory, PaymentHistory
+from council.single_view.models import sv_links
+from council.single_view.payments import PaymentHistory
 from council.single_view.sources import person_row
 from council.single_view.transcripts import conversation_events
 from council.single_view.views import enquiries_of, enquiry_is_theirs, person_by_id
@@ -67,7 +71,6 @@ SILO_RECORDS: dict[str, tuple[Table, tuple[tuple[Table, str], ...]]] = {
         ((parking_permits, "customer_id"), (parking_pcns, "customer_id")),
     ),
 }
-PAYMENTS_IN_EXPORT = 1000
 
 
 def utc_now() -> datetime:
@@ -76,8 +79,15 @@ def utc_now() -> datetime:
 
 @dataclass
 class SubjectAccessExport:
+    """Everything held about one person, as JSON-ready data.
+
+    ``payments`` is required: an export that quietly left out payments would
+    answer a subject-access request short (pass
+    :class:`council.payments.history.RecordedPayments`).
+    """
+
     engine: AsyncEngine
-    payments: PaymentHistory = field(default_factory=NoPaymentHistory)
+    payments: PaymentHistory
     threshold: float = field(
         default_factory=lambda: get_settings().single_view_link_threshold
     )
@@ -139,7 +149,12 @@ class SubjectAccessExport:
             enquiry_rows = await _enquiries(
                 connection, person, ids.get("enquiries", [])
             )
-            conversation_ids = await _conversation_ids(connection, person, enquiry_rows)
+            signed_in = (
+                await conversations_of(connection, person["subject"])
+                if person["subject"]
+                else []
+            )
+            conversation_ids = _conversation_ids(signed_in, enquiry_rows)
             transcripts = await _transcripts(connection, conversation_ids)
             views = await views_of(connection, person_id)
 
@@ -149,10 +164,10 @@ class SubjectAccessExport:
             for row in records["parking"]
             for pcn in row["parking_pcns"]
         ]
-        payments = await self.payments.recent(
+        payments = await self.payments.everything(
             emails=[person["email"]] if person["email"] else [],
             references=references,
-            limit=PAYMENTS_IN_EXPORT,
+            conversation_ids=signed_in,
         )
         logger.info("Subject-access export prepared for person %d", person_id)
         return _plain(
@@ -229,19 +244,10 @@ async def _enquiries(
     return found
 
 
-async def _conversation_ids(
-    connection: AsyncConnection,
-    person: Mapping[str, Any],
-    enquiry_rows: list[dict[str, Any]],
+def _conversation_ids(
+    signed_in: list[str], enquiry_rows: list[dict[str, Any]]
 ) -> list[str]:
-    found: list[str] = []
-    if person["subject"]:
-        owned = await connection.execute(
-            select(sv_conversations.c.conversation_id)
-            .where(sv_conversations.c.subject == person["subject"])
-            .order_by(sv_conversations.c.first_seen_at)
-        )
-        found.extend(owned.scalars())
+    found = list(signed_in)
     for enquiry in enquiry_rows:
         conversation = enquiry.get("conversation_id")
         if conversation and conversation not in found:
@@ -306,10 +312,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
 
     async def run() -> dict[str, Any]:
+        # Imported here: the payments package imports this one's records, so
+        # a module-level import would make a cycle.
+        from council.payments.history import RecordedPayments
+
         engine = create_engine(get_settings().async_database_url)
         try:
             await create_tables(engine)
-            return await SubjectAccessExport(engine).for_person(
+            exporter = SubjectAccessExport(engine, RecordedPayments(engine))
+            return await exporter.for_person(
                 arguments.person_id,
                 requested_by=arguments.requested_by,
                 reason=arguments.reason,

@@ -94,6 +94,31 @@ class PaymentSummary:
 
 
 @dataclass(frozen=True)
+class RefundRecord:
+    amount_pence: int
+    status: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class PaymentRecord:
+    """One payment attempt, whole, for the subject-access export.
+
+    What was paid for, how much, its reference, where it got to and when;
+    nothing about the card (the council never holds card details).
+    """
+
+    reference: str
+    description: str
+    amount_pence: int
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+    refunds: tuple[RefundRecord, ...]
+
+
+@dataclass(frozen=True)
 class LinkSummary:
     """A silo record the view used, with how it was linked and how surely."""
 

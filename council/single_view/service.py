@@ -17,11 +17,8 @@ import time
 from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from council import identity
@@ -29,9 +26,9 @@ from council.identity import ExpiredAssertionError, VerifiedResident
 from council.settings import get_settings
 from council.single_view.audit import Outcome, ViewerRole, check_request, record_view
 from council.single_view.bin_days import bank_holidays
+from council.single_view.conversations import ResidentConversations
 from council.single_view.errors import PersonNotFoundError
 from council.single_view.index import ResidentIndex
-from council.single_view.models import sv_conversations
 from council.single_view.payments import NoPaymentHistory, PaymentHistory
 from council.single_view.records import ResidentView
 from council.single_view.views import ViewContext, build_view, person_by_id
@@ -89,7 +86,9 @@ class SingleViewService:
             raise ExpiredAssertionError("verified identity has expired")
 
         person_id = await self.index.person_for(verified)
-        await self._note_conversation(verified, now)
+        await ResidentConversations(self.engine, self.clock).note(
+            verified.subject, verified.conversation_id
+        )
         view = await self._view(person_id, now)
         logger.info("Single view shown to person %d (own view)", person_id)
         return view
@@ -166,45 +165,3 @@ class SingleViewService:
             if person is None:
                 raise PersonNotFoundError(f"no person {person_id}")
             return await build_view(connection, person, context)
-
-    async def _note_conversation(
-        self, verified: VerifiedResident, now: datetime
-    ) -> None:
-        """Record the conversation as the resident's; it never changes hands."""
-        conversation = verified.conversation_id
-        async with self.engine.begin() as connection:
-            held = (
-                await connection.execute(
-                    select(sv_conversations.c.subject).where(
-                        sv_conversations.c.conversation_id == conversation
-                    )
-                )
-            ).scalar()
-            if held is not None:
-                if held == verified.subject:
-                    await connection.execute(
-                        update(sv_conversations)
-                        .where(sv_conversations.c.conversation_id == conversation)
-                        .values(last_seen_at=now)
-                    )
-                else:
-                    logger.warning(
-                        "Conversation %s is recorded for another resident", conversation
-                    )
-                return
-        try:
-            async with self.engine.begin() as connection:
-                await connection.execute(
-                    insert(sv_conversations).values(**_row(verified, now))
-                )
-        except IntegrityError:
-            logger.debug("Conversation %s recorded concurrently", conversation)
-
-
-def _row(verified: VerifiedResident, now: datetime) -> dict[str, Any]:
-    return {
-        "conversation_id": verified.conversation_id,
-        "subject": verified.subject,
-        "first_seen_at": now,
-        "last_seen_at": now,
-    }

@@ -1,6 +1,8 @@
 """A resident signs in mid-conversation; the chat carries on, now signed in."""
 
+import sqlite3
 import ssl
+from contextlib import closing
 
 import httpx
 import pytest
@@ -53,6 +55,18 @@ def test_resident_signs_in_mid_chat_and_rasa_gets_a_signed_assertion(stack):
     assert "Amara" not in str(tracker["latest_message"]["metadata"]).replace(
         assertion, ""
     )
+    assert noted_for(stack, conversation_id) == resident.subject
+
+
+def noted_for(stack, conversation_id: str) -> str | None:
+    """Whose the gateway noted the chat to be, for the subject-access export."""
+    database = stack.extra_env["DATABASE_URL"].removeprefix("sqlite:///")
+    with closing(sqlite3.connect(database)) as connection:
+        row = connection.execute(
+            "SELECT subject FROM sv_conversations WHERE conversation_id = ?",
+            (conversation_id,),
+        ).fetchone()
+    return None if row is None else str(row[0])
 
 
 def test_resident_cannot_sign_in_to_a_chat_another_browser_started(stack):

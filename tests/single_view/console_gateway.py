@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import time
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -22,6 +23,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from council.database import create_engine
 from council.enquiries import EnquiryService
 from council.settings import Settings
+from council.single_view.conversations import ResidentConversations
 from tests.identity.flows import bearer, mint
 from tools.oidc_provider.process import LocalProvider
 from tools.stack import free_port
@@ -40,6 +42,9 @@ from webchat.state import SharedState
 ALWAYS = OpeningHours({day: (time(0, 0), time(23, 59)) for day in range(7)})
 CATHERINE = ResidentIdentity(
     "subject-catherine", "Catherine McDonald", "catherine.mcdonald@example.com"
+)
+OTHER_CATHERINE = ResidentIdentity(
+    "subject-other-catherine", "Catherine Macdonald", "c.macdonald@example.net"
 )
 
 
@@ -75,10 +80,14 @@ class Console:
     def token(self, agent_id: str) -> str:
         return mint(self.provider, oid=agent_id, sub=agent_id, name=agent_id.title())
 
-    async def open(self, agent_id: str) -> ClientConnection:
-        """The agent socket, signed in with a bearer token for ``agent_id``."""
+    async def open(
+        self, agent_id: str, open_chat: str | None = None
+    ) -> ClientConnection:
+        """The agent socket, signed in with a bearer token for ``agent_id``;
+        ``open_chat`` is the chat the console has open, as on reconnecting."""
+        query = f"?open={quote(open_chat)}" if open_chat else ""
         return await connect(
-            self.url.replace("http://", "ws://") + "/ws/agent",
+            self.url.replace("http://", "ws://") + "/ws/agent" + query,
             additional_headers=bearer(self.token(agent_id)),
         )
 
@@ -91,8 +100,11 @@ class Console:
         return conversation_id
 
     async def sign_in(self, conversation_id: str, resident: ResidentIdentity) -> None:
-        """What the resident's sign-in callback does: link, then say so."""
+        """What the resident's sign-in callback does: link, note, then say so."""
         await self.services.identity.links.link(conversation_id, resident)
+        await ResidentConversations(self.services.engine).note(
+            resident.subject, conversation_id
+        )
         await self.services.conversations.record(
             "system",
             {"text": f"You are signed in as {resident.name}.", "signed_in": True},

@@ -6,7 +6,8 @@ PostgreSQL). The agent signs in with a bearer token from the local OIDC
 provider. Checked: the panel comes with a chat whose resident signed in, is
 audited with the agent's id, says so when the resident has not signed in,
 arrives when the resident signs in during the chat, and is refused for a chat
-the agent does not own.
+the agent does not own; a reconnecting console gets it only for the chat it
+has open, and otherwise when it asks, one audit row per panel sent.
 """
 
 import asyncio
@@ -23,6 +24,7 @@ from council.single_view.models import sv_people, sv_view_audit
 from tests.single_view.conftest import County
 from tests.single_view.console_gateway import (
     CATHERINE,
+    OTHER_CATHERINE,
     Console,
     provider,
     serve_console,
@@ -192,3 +194,67 @@ async def test_markup_in_a_residents_name_travels_as_plain_text(
         panel = await next_frame(socket, of_type("single_view", conversation_id))
 
     assert panel["resident"]["name"] == markup
+
+
+async def frames_until(
+    socket: ClientConnection, last: Callable[[dict[str, Any]], bool]
+) -> list[dict[str, Any]]:
+    """Every frame up to and including the first that ``last`` accepts."""
+
+    async def read() -> list[dict[str, Any]]:
+        seen: list[dict[str, Any]] = []
+        while not seen or not last(seen[-1]):
+            seen.append(json.loads(await socket.recv()))
+        return seen
+
+    return await asyncio.wait_for(read(), 10)
+
+
+def panels(frames: list[dict[str, Any]]) -> list[str]:
+    return [
+        frame["conversation_id"] for frame in frames if frame["type"] == "single_view"
+    ]
+
+
+async def test_reconnecting_sends_the_panel_only_for_the_open_chat(
+    console: Console, engine: AsyncEngine, county: County
+) -> None:
+    async with await console.open(PRIYA) as socket:
+        await next_frame(socket, lambda frame: frame.get("type") == "queues")
+        first = await console.waiting_chat()
+        second = await console.waiting_chat()
+        await console.sign_in(first, CATHERINE)
+        await console.sign_in(second, OTHER_CATHERINE)
+        for conversation_id in (first, second):
+            await socket.send(
+                json.dumps({"type": "accept", "conversation_id": conversation_id})
+            )
+            await next_frame(socket, of_type("single_view", conversation_id))
+    taken = len(await audit_rows(engine))
+
+    async with await console.open(PRIYA, open_chat=first) as socket:
+        await socket.send(
+            json.dumps({"type": "single_view", "conversation_id": second})
+        )
+        reconnected = await frames_until(socket, of_type("single_view", second))
+    asked = await audit_rows(engine)
+
+    async with await console.open(PRIYA) as socket:
+        await socket.send(json.dumps({"type": "ping"}))
+        reloaded = await frames_until(socket, lambda frame: frame["type"] == "error")
+
+    transcripts = {
+        frame["conversation_id"]: frame["single_view_follows"]
+        for frame in reconnected
+        if frame["type"] == "transcript"
+    }
+    assert transcripts == {first: True, second: False}
+    assert panels(reconnected) == [first, second]
+    assert taken == 2
+    assert [(row.person_id, row.reason) for row in asked[taken:]] == [
+        (county.catherine, f"Live chat {first}"),
+        (county.other_catherine, f"Live chat {second}"),
+    ]
+    assert panels(reloaded) == []
+    assert len([f for f in reloaded if f["type"] == "transcript"]) == 2
+    assert len(await audit_rows(engine)) == len(asked)

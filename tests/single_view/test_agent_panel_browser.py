@@ -2,7 +2,9 @@
 
 An adviser signed in through the local OIDC provider takes a chat whose
 resident signed in: the panel shows the resident's Council Tax balance in a
-labelled table, and markup in the resident's name shows as text.
+labelled table, and markup in the resident's name shows as text. After a
+reload the console asks for the panel of the chat it shows, and of another
+only when the adviser opens it: one audit row per panel.
 """
 
 import asyncio
@@ -13,15 +15,17 @@ import httpx
 import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, async_playwright, expect
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from council.enquiries import Location, NewEnquiry
-from council.single_view.models import sv_people
+from council.single_view.models import sv_people, sv_view_audit
 from tests.e2e.test_widget_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.identity.flows import sign_in
 from tests.single_view.conftest import County
 from tests.single_view.console_gateway import (
     CATHERINE,
+    OTHER_CATHERINE,
     Console,
     provider,
     serve_console,
@@ -152,3 +156,66 @@ async def test_adviser_moves_an_enquiry_on_from_the_console(
     stored = await console.services.enquiries.get(enquiry.reference)
     assert stored is not None and stored.status.value == "closed"
     await context.close()
+
+
+async def audited(engine: AsyncEngine) -> int:
+    async with engine.connect() as connection:
+        return int(
+            (
+                await connection.execute(
+                    select(func.count()).select_from(sv_view_audit)
+                )
+            ).scalar_one()
+        )
+
+
+async def settled_audit_count(engine: AsyncEngine, expected: int) -> int:
+    """The audit count once it reaches ``expected``, read again a moment later
+    so a late extra row would show."""
+    for _ in range(200):
+        if await audited(engine) >= expected:
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.5)
+    return await audited(engine)
+
+
+async def test_reloaded_console_asks_for_a_panel_only_for_the_chat_shown(
+    console: Console,
+    provider: LocalProvider,
+    browser: Browser,
+    engine: AsyncEngine,
+) -> None:
+    cookies = await asyncio.to_thread(session_cookie, console, provider)
+    context = await browser.new_context()
+    await context.add_cookies(
+        [
+            {"name": cookie.name, "value": cookie.value, "url": console.url}
+            for cookie in cookies.jar
+        ]
+    )
+    page = await context.new_page()
+    await page.goto(console.url + "/console")
+    await expect(page.locator("#connection")).to_contain_text("Connected")
+    panel = page.get_by_role("region", name="About the resident")
+    name = panel.locator(".console-sv-name")
+    for resident in (CATHERINE, OTHER_CATHERINE):
+        conversation_id = await console.waiting_chat()
+        await console.sign_in(conversation_id, resident)
+        await page.locator(f'button[data-conversation-id="{conversation_id}"]').click()
+        await expect(name).to_have_text(resident.name)
+    taken = await settled_audit_count(engine, 2)
+
+    await page.reload()
+    await expect(page.locator("#connection")).to_contain_text("Connected")
+    await expect(name).to_have_text(CATHERINE.name)
+    after_reload = await settled_audit_count(engine, 3)
+    await page.locator("#mine button:not([aria-current])").click()
+    await expect(name).to_have_text(OTHER_CATHERINE.name)
+    after_opening = await settled_audit_count(engine, 4)
+    await page.locator("#mine button:not([aria-current])").click()
+    await expect(name).to_have_text(CATHERINE.name)
+    after_going_back = await settled_audit_count(engine, 4)
+    await context.close()
+
+    assert (taken, after_reload, after_opening, after_going_back) == (2, 3, 4, 4)

@@ -62,8 +62,10 @@ def local_connector(
 
 
 @pytest.fixture
-def connector(local_connector: LocalBotConnector) -> BotConnector:
-    return local_connector.connector
+def connector(local_connector: LocalBotConnector) -> Iterator[BotConnector]:
+    """The session's stand-in, healthy again after each test."""
+    yield local_connector.connector
+    local_connector.connector.recover()
 
 
 @pytest.fixture(scope="session")

@@ -3,10 +3,13 @@
 End to end on SQLite and PostgreSQL: the councillor raises a case through the
 Bot Connector stand-in and the gateway's real ``/api/messages``; an agent
 changes its status through the staff REST route with a bearer token from the
-local OIDC provider; the stand-in receives the proactive message.
+local OIDC provider; the stand-in receives the proactive message. The
+stand-in also plays a connector that fails or is slow: the staff request does
+not wait for Teams, and the message follows once, when Teams can take it.
 """
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterator
 
 import httpx
@@ -44,6 +47,8 @@ def staff_gateway(
         identity_ca_file=provider.ca_file,
         agent_oidc_authority=provider.issuer,
         resident_oidc_authority=provider.issuer,
+        bot_notify_attempts=12,
+        bot_notify_first_wait_seconds=0.2,
     )
 
 
@@ -75,8 +80,7 @@ async def test_status_change_by_an_agent_sends_the_councillor_the_new_status(
     assert response.json()["status"] == "in progress"
     update = (await wait_for_replies(connector, conversation_id, before + 1))[before]
     assert update["text"] == (
-        f"Update on your case **{reference}**: it is now **in progress** "
-        "(Crew booked)."
+        f"Update on your case **{reference}**: it is now **in progress** (Crew booked)."
     )
     assert update["type"] == "message"
 
@@ -182,3 +186,88 @@ async def test_supervisor_change_is_in_the_history_with_who_made_it(
         ("resolved", "supervisor:supervisor-ruth"),
     ]
     assert body["history"][-1]["note"] == "Road repaired"
+
+
+async def wait_until(condition: Callable[[], bool], timeout: float = 15.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "waited too long"
+        await asyncio.sleep(0.02)
+
+
+def update_text(reference: str) -> str:
+    return f"Update on your case **{reference}**: it is now **assigned**."
+
+
+async def test_status_change_stands_while_teams_fails_and_the_message_follows_once(
+    staff_gateway: Gateway,
+    provider: LocalProvider,
+    connector: BotConnector,
+    conversation_id: str,
+) -> None:
+    reference = await raise_case(connector, PENROSE, conversation_id)
+    before = len(connector.replies(conversation_id))
+    failed_before = connector.failed_posts
+    connector.fail_posts(503)
+
+    response = await change_status(staff_gateway, mint(provider), reference, "assigned")
+    await wait_until(lambda: connector.failed_posts >= failed_before + 4)
+    unsent = len(connector.replies(conversation_id))
+    connector.recover()
+    replies = await wait_for_replies(connector, conversation_id, before + 1, 20)
+    await asyncio.sleep(1.0)
+
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "assigned"
+    assert unsent == before
+    assert connector.replies(conversation_id)[before:] == replies[before:]
+    assert [reply["text"] for reply in replies[before:]] == [update_text(reference)]
+
+
+async def test_staff_request_does_not_wait_for_a_slow_connector(
+    staff_gateway: Gateway,
+    provider: LocalProvider,
+    connector: BotConnector,
+    conversation_id: str,
+) -> None:
+    reference = await raise_case(connector, PENROSE, conversation_id)
+    before = len(connector.replies(conversation_id))
+    connector.slow_posts(4.0)
+
+    response = await change_status(staff_gateway, mint(provider), reference, "assigned")
+    held = len(connector.replies(conversation_id))
+    replies = await wait_for_replies(connector, conversation_id, before + 1, 20)
+    await asyncio.sleep(1.0)
+
+    assert response.status_code == 200, response.text
+    assert held == before
+    assert [reply["text"] for reply in connector.replies(conversation_id)[before:]] == [
+        update_text(reference)
+    ]
+    assert replies[before]["type"] == "message"
+
+
+async def test_stopping_the_gateway_cancels_a_notification_teams_will_not_take(
+    staff_gateway: Gateway,
+    provider: LocalProvider,
+    connector: BotConnector,
+    conversation_id: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    reference = await raise_case(connector, PENROSE, conversation_id)
+    notifier = staff_gateway.channel.notifier
+    connector.fail_posts(503)
+    response = await change_status(staff_gateway, mint(provider), reference, "assigned")
+    await wait_until(lambda: notifier.pending == 1)
+
+    with caplog.at_level(logging.WARNING, logger="webchat.teams.notifier"):
+        await asyncio.to_thread(staff_gateway.stop)
+
+    assert response.status_code == 200
+    assert not staff_gateway.thread.is_alive()
+    assert notifier.pending == 0
+    assert [
+        record.getMessage()
+        for record in caplog.records
+        if record.name == "webchat.teams.notifier"
+    ] == [f"Stopping before the councillor heard about {reference}"]

@@ -6,11 +6,15 @@
   /{tenant}/oauth2/v2.0/token``: the bot's tenant, client credentials only.
 - ``POST /teams/v3/conversations/{id}/activities[/{activityId}]``: the
   connector API the bot replies through; refused without the bot's token.
+  While a test has called ``fail_posts`` it answers with that status (an
+  ErrorResponse body, keeping nothing); after ``slow_posts`` it holds each
+  post before keeping it.
 - ``POST /_control/deliver`` (``{"text", "aad_object_id", "name",
   "conversation_id"}``) and ``GET /_control/conversations/{id}``: for a
   developer at the command line, to talk to a running gateway.
 """
 
+import asyncio
 import base64
 import logging
 from typing import Any
@@ -76,6 +80,16 @@ def create_connector_app(connector: BotConnector) -> Starlette:
             return JSONResponse(
                 {"error": {"code": "BadArgument", "message": "conversation"}},
                 status_code=400,
+            )
+        if connector.post_delay_seconds:
+            await asyncio.sleep(connector.post_delay_seconds)
+        failing = connector.failure()
+        if failing is not None:
+            # The Bot Framework's ErrorResponse shape.
+            return JSONResponse(
+                {"error": {"code": "ServiceError", "message": "try again later"}},
+                status_code=failing,
+                headers={"Retry-After": "1"} if failing == 429 else None,
             )
         return JSONResponse({"id": connector.receive_reply(conversation_id, body)})
 

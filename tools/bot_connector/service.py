@@ -57,6 +57,10 @@ class BotConnector:
     channel_keys: list[EndorsedKey] = field(default_factory=list)
     tenant_key: EndorsedKey = field(default_factory=make_key)
     token_requests: int = 0
+    # Trouble the connector API plays on request (fail_posts, slow_posts).
+    failing_status: int | None = None
+    post_delay_seconds: float = 0.0
+    failed_posts: int = 0
     _replies: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -280,6 +284,29 @@ class BotConnector:
             timeout=15, trust_env=False, verify=not plain
         ) as client:
             return await client.post(self.bot_endpoint, json=activity, headers=headers)
+
+    # Trouble -----------------------------------------------------------------
+
+    def fail_posts(self, status: int = 503) -> None:
+        """Answer every post of an activity with ``status`` until
+        :meth:`recover`, keeping nothing, as a connector in trouble does."""
+        self.failing_status = status
+
+    def slow_posts(self, seconds: float) -> None:
+        """Hold every post of an activity ``seconds`` before keeping it."""
+        self.post_delay_seconds = seconds
+
+    def recover(self) -> None:
+        self.failing_status = None
+        self.post_delay_seconds = 0.0
+
+    def failure(self) -> int | None:
+        """The status to fail this post with, or None to accept it."""
+        status = self.failing_status
+        if status is not None:
+            with self._lock:
+                self.failed_posts += 1
+        return status
 
     def receive_reply(self, conversation_id: str, activity: dict[str, Any]) -> str:
         """Keep an activity the bot posted; returns its new id."""

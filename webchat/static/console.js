@@ -179,7 +179,8 @@
   function chatFor(id) {
     if (!chats[id]) {
       chats[id] = { events: [], seen: {}, status: "open", area: null, unread: 0,
-        enquiryDirty: false, singleView: null, number: order.length + 1 };
+        enquiryDirty: false, singleView: null, panelComing: false,
+        number: order.length + 1 };
       order.push(id);
     }
     return chats[id];
@@ -307,12 +308,23 @@
     transcript.scrollTop = transcript.scrollHeight;
     $("typing").hidden = true;
     renderSingleView(chat.singleView);
+    askForPanel(id);
     renderChatState();
     prefillEnquiry(chat, true);
     renderTransferAreas();
     renderCategories();
     $("enquiry-result").hidden = true;
     renderMine();
+  }
+
+  // Each panel the gateway sends is an audited view of the resident's record,
+  // so ask only for the chat the adviser is looking at, and only once.
+  function askForPanel(id) {
+    var chat = chats[id];
+    if (chat.singleView || chat.panelComing || chat.status !== "open") return;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    chat.panelComing = true;
+    send({ type: "single_view", conversation_id: id });
   }
 
   function renderChatState() {
@@ -839,6 +851,10 @@
       frame.events.forEach(function (event) { addEvent(frame.conversation_id, event, false); });
       chat.status = "open";  // a transcript comes only with a chat that is now ours
       chat.transferredTo = null;
+      // Without a panel to follow (a reconnect), one held may be stale: it is
+      // asked for again when the adviser opens the chat.
+      chat.panelComing = frame.single_view_follows === true;
+      if (!chat.panelComing) chat.singleView = null;
       renderMine();
       // Show the chat just accepted; one given by a colleague or restored on
       // reconnecting is shown only if the adviser is not in another open chat.
@@ -860,6 +876,7 @@
     }
     if (frame.type === "single_view") {
       var owner = chatFor(frame.conversation_id);
+      owner.panelComing = false;
       owner.singleView = singleViewOf(frame);
       if (selected === frame.conversation_id) renderSingleView(owner.singleView);
     }
@@ -874,7 +891,11 @@
   }
 
   function connect() {
-    socket = new WebSocket(location.origin.replace(/^http/, "ws") + "/ws/agent");
+    // The chat open now gets its panel back on reconnecting; the others only
+    // when the adviser opens them.
+    var open = selected && chats[selected].status === "open"
+      ? "?open=" + encodeURIComponent(selected) : "";
+    socket = new WebSocket(location.origin.replace(/^http/, "ws") + "/ws/agent" + open);
     socket.onopen = function () {
       retry = 500;
       $("connection").textContent = "Connected";

@@ -18,7 +18,7 @@ from webchat.teams.auth import BotAuthenticationError, BotAuthenticator
 from webchat.teams.bot import CaseworkBot
 from webchat.teams.channel import Answer, TeamsChannel
 from webchat.teams.connector import ENTRA_HOST, ConnectorClient
-from webchat.teams.dedupe import build_seen
+from webchat.teams.dedupe import SeenActivities, build_seen
 from webchat.teams.notifier import CaseworkNotifier
 
 logger = logging.getLogger(__name__)
@@ -65,24 +65,43 @@ def build_notifier(
     redis: Redis | None = None,
     connector: ConnectorClient | None = None,
 ) -> CaseworkNotifier:
-    """A notifier for status changes; close its ``connector`` when done."""
+    """A notifier for status changes; when done, ``await notifier.close()``
+    (pending messages) and then close its ``connector``."""
     casework = CaseworkService(engine, EnquiryService(engine))
-    return CaseworkNotifier(
+    return _notifier(
+        settings,
         casework,
         connector or build_connector(settings),
         build_seen(redis, settings.bot_activity_ttl_seconds),
     )
 
 
+def _notifier(
+    settings: Settings,
+    casework: CaseworkService,
+    connector: ConnectorClient,
+    seen: SeenActivities,
+) -> CaseworkNotifier:
+    return CaseworkNotifier(
+        casework,
+        connector,
+        seen,
+        attempts=settings.bot_notify_attempts,
+        first_wait_seconds=settings.bot_notify_first_wait_seconds,
+    )
+
+
 def status_observer(notifier: CaseworkNotifier) -> StatusObserver:
     """An enquiry status observer that tells the case's councillor in Teams.
 
-    Add it to ``EnquiryService.observers``; changes to enquiries no councillor
-    raised send nothing (:meth:`CaseworkNotifier.on_status_changed`).
+    Add it to ``EnquiryService.observers``. It only starts the message in the
+    background (:meth:`CaseworkNotifier.notify_later`), so the change's caller
+    is never held up by Teams; changes to enquiries no councillor raised send
+    nothing (:meth:`CaseworkNotifier.on_status_changed`).
     """
 
     async def tell_the_councillor(event: StatusChanged) -> None:
-        await notifier.on_status_changed(event.enquiry.reference)
+        notifier.notify_later(event.enquiry.reference)
 
     return tell_the_councillor
 
@@ -110,7 +129,7 @@ async def start_channel(
         ),
         seen=seen,
         bot=CaseworkBot(casework, connector, enquiries.categories),
-        notifier=CaseworkNotifier(casework, connector, seen),
+        notifier=_notifier(settings, casework, connector, seen),
         connector=connector,
     )
     logger.info("Teams channel ready for bot %s", settings.bot_app_id)

@@ -159,12 +159,17 @@ class TeamsChannel:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def close(self) -> None:
-        """Finish work in progress (up to 10 s), then close the connections."""
-        try:
-            async with asyncio.timeout(STOP_TIMEOUT_SECONDS):
-                await self.drain()
-        except TimeoutError:
-            logger.warning("Stopping with %d Teams replies unsent", len(self._tasks))
-            for task in self._tasks:
+        """Finish work in progress and councillors' notifications (up to 10 s
+        each), cancel what is left, then close the connections."""
+        if self._tasks:
+            # asyncio.wait, not gather under a timeout: that would cancel the
+            # work before it could be counted.
+            await asyncio.wait(list(self._tasks), timeout=STOP_TIMEOUT_SECONDS)
+        unfinished = list(self._tasks)
+        if unfinished:
+            logger.warning("Stopping with %d Teams replies unsent", len(unfinished))
+            for task in unfinished:
                 task.cancel()
+            await asyncio.gather(*unfinished, return_exceptions=True)
+        await self.notifier.close(STOP_TIMEOUT_SECONDS)
         await self.connector.close()

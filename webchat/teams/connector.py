@@ -44,6 +44,11 @@ class ConnectorError(CouncilError):
     status = 502
 
 
+class ConnectorRefusedError(ConnectorError):
+    """The Bot Connector answered 4xx (not 429): the post itself is wrong or
+    not allowed, and sending it again will not help."""
+
+
 class _Busy(Exception):
     """A response worth retrying: 429 or a server error."""
 
@@ -92,7 +97,8 @@ class ConnectorClient:
         """Post ``activity`` into the conversation; returns the new activity id.
 
         Raises :class:`ConnectorError` when no token can be had or the
-        connector refuses the post (after retries for 429 and 5xx).
+        connector fails the post (after retries for 429 and 5xx), and
+        :class:`ConnectorRefusedError` when it refuses it (any other 4xx).
         """
         url = (
             to.service_url.rstrip("/")
@@ -126,7 +132,7 @@ class ConnectorClient:
                 activity.get("type"),
                 response.status_code,
             )
-            raise ConnectorError(f"connector answered {response.status_code}")
+            raise ConnectorRefusedError(f"connector answered {response.status_code}")
 
         logger.debug("Posted a %s activity", activity.get("type"))
         try:
