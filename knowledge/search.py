@@ -29,6 +29,7 @@ from knowledge.embedding import Embedder  # noqa: E402
 from knowledge.errors import BlankQueryError, IndexNotBuiltError  # noqa: E402
 from knowledge.fusion import FusionConfig  # noqa: E402
 from knowledge.glossary import expand  # noqa: E402
+from knowledge.instructions import addresses_assistant  # noqa: E402
 from knowledge.lexical import LexicalIndex  # noqa: E402
 from knowledge.manifest import IndexManifest, check_model, read_manifest  # noqa: E402
 from knowledge.ranking import ArticleRanker  # noqa: E402
@@ -99,7 +100,8 @@ class Ranking:
 
     ``signals`` is None when nothing matched at all. ``signpost_cosines``
     holds the query's cosine with each signpost (empty in lexical mode), for
-    calibration.
+    calibration. ``instruction`` is True when the query tells the assistant
+    what to say or be (knowledge.instructions): it is never answerable.
     """
 
     mode: str
@@ -107,6 +109,12 @@ class Ranking:
     signals: Signals | None
     signpost: Signpost | None = None
     signpost_cosines: tuple[float, ...] = ()
+    instruction: bool = False
+
+    @property
+    def can_answer(self) -> bool:
+        """Whether any answer rule may accept this ranking at all."""
+        return self.signals is not None and not self.instruction
 
 
 class KnowledgeSearch:
@@ -266,7 +274,7 @@ class KnowledgeSearch:
 
     def decide(self, ranking: Ranking, rule: AnswerRule | None = None) -> bool:
         """Apply the calibrated rule (or ``rule``) to a ranking's best article."""
-        if ranking.signals is None:
+        if not ranking.can_answer or ranking.signals is None:
             return False
         if rule is None and self.calibration is not None:
             rule = self.calibration.rule(ranking.mode)
@@ -289,6 +297,7 @@ class KnowledgeSearch:
         if fusion is None:
             fusion = self.calibration.fusion if self.calibration else FusionConfig()
 
+        instruction = addresses_assistant(query)
         text = expand(query)
         # (windows, dim) unit vectors; lexical mode never loads a query vector
         query_vectors = (
@@ -299,7 +308,9 @@ class KnowledgeSearch:
 
         candidates = self._candidate_articles(query_vectors, lexical, mode)
         if candidates.size == 0:
-            return Ranking(mode=mode, articles=[], signals=None)
+            return Ranking(
+                mode=mode, articles=[], signals=None, instruction=instruction
+            )
         scored = self._ranker.rank(candidates, query_vectors, lexical, mode, fusion)
 
         ranked = [
@@ -322,7 +333,9 @@ class KnowledgeSearch:
             signpost_cosine=signpost_cosine,
         )
         signpost = (
-            self._signposts[nearest] if signals.margin < 0 and nearest >= 0 else None
+            self._signposts[nearest]
+            if signals.margin < 0 and nearest >= 0 and not instruction
+            else None
         )
         return Ranking(
             mode=mode,
@@ -330,6 +343,7 @@ class KnowledgeSearch:
             signals=signals,
             signpost=signpost,
             signpost_cosines=tuple(float(c) for c in per_signpost),
+            instruction=instruction,
         )
 
     def _candidate_articles(

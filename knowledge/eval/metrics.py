@@ -10,7 +10,7 @@ even those whose best result was wrong).
 import math
 from dataclasses import dataclass
 
-from knowledge.calibration import Signals
+from knowledge.calibration import AnswerRule, Signals
 from knowledge.eval.questions import Question
 
 MRR_DEPTH = 10
@@ -21,17 +21,27 @@ class Observation:
     """A question's ranked result topics (best first) and its best hit's signals.
 
     ``fit_signals`` are the signals calibration fits on, when they differ
-    from what search saw (see knowledge.eval.calibrate).
+    from what search saw (see knowledge.eval.calibrate). ``instruction``
+    marks a query search declines before any rule (knowledge.instructions).
     """
 
     question: Question
     ranked_topics: list[frozenset[str]]
     signals: Signals | None
     fit_signals: Signals | None = None
+    instruction: bool = False
 
     @property
     def signals_for_fitting(self) -> Signals | None:
+        if self.instruction:
+            return None
         return self.fit_signals if self.fit_signals is not None else self.signals
+
+    def answerable_under(self, rule: AnswerRule | None) -> bool:
+        """Whether search would answer this question with ``rule``."""
+        if self.instruction or self.signals is None:
+            return False
+        return rule is None or rule.answerable(self.signals)
 
     def first_right_rank(self) -> int | None:
         for rank, topics in enumerate(self.ranked_topics[:MRR_DEPTH], start=1):

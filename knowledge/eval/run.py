@@ -29,7 +29,7 @@ EVAL_DIR = Path(__file__).resolve().parent
 
 FUSION_CANDIDATES = tuple(
     FusionConfig(method, rrf_k=k, dense_weight=w, article_weight=a)
-    for a in (0.0, 0.5, 1.0)
+    for a in (0.0, 0.5, 1.0, 1.5)
     for method, k, w in (
         ("rrf", 10, 0.5),
         ("rrf", 60, 0.5),
@@ -107,16 +107,14 @@ def observe(
                 ranked_topics=[topics[r.article_id] for r in ranking.articles[:10]],
                 signals=ranking.signals,
                 fit_signals=fit_signals,
+                instruction=ranking.instruction,
             )
         )
     return observations
 
 
 def decisions(observations: list[Observation], rule: AnswerRule | None) -> list[bool]:
-    return [
-        o.signals is not None and (rule is None or rule.answerable(o.signals))
-        for o in observations
-    ]
+    return [o.answerable_under(rule) for o in observations]
 
 
 def choose_fusion(
