@@ -35,11 +35,17 @@ class RecordedPayments:
     engine: AsyncEngine
 
     async def recent(
-        self, *, emails: Sequence[str], references: Sequence[str], limit: int
+        self,
+        *,
+        emails: Sequence[str],
+        references: Sequence[str],
+        conversation_ids: Sequence[str] = (),
+        limit: int,
     ) -> Sequence[PaymentSummary]:
-        """The newest payments, newest first, by email (case ignored) or by
-        reference; none when neither is given."""
-        belonging = _belonging(emails, references, ())
+        """The newest payments, newest first, by email (case ignored), by
+        reference or by a chat the person was signed in to; none when no key
+        is given."""
+        belonging = _belonging(emails, references, conversation_ids)
         if belonging is None or limit <= 0:
             return ()
 

@@ -19,10 +19,16 @@ from council.single_view.records import PaymentRecord, PaymentSummary
 
 class PaymentHistory(Protocol):
     async def recent(
-        self, *, emails: Sequence[str], references: Sequence[str], limit: int
+        self,
+        *,
+        emails: Sequence[str],
+        references: Sequence[str],
+        conversation_ids: Sequence[str] = (),
+        limit: int,
     ) -> Sequence[PaymentSummary]:
-        """The newest payments, newest first, made with one of ``emails`` or
-        for one of ``references`` (account references, PCN numbers)."""
+        """The newest payments, newest first, made with one of ``emails``, for
+        one of ``references`` (account references, PCN numbers) or in one of
+        ``conversation_ids`` (chats the person was signed in to)."""
         ...
 
     async def everything(
@@ -42,7 +48,12 @@ class NoPaymentHistory:
     """No payments to show: for callers that do not need them."""
 
     async def recent(
-        self, *, emails: Sequence[str], references: Sequence[str], limit: int
+        self,
+        *,
+        emails: Sequence[str],
+        references: Sequence[str],
+        conversation_ids: Sequence[str] = (),
+        limit: int,
     ) -> Sequence[PaymentSummary]:
         return ()
 

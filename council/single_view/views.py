@@ -22,6 +22,7 @@ from council.silos.parking import parking_pcns, parking_permits
 from council.silos.waste import waste_property_rounds, waste_rounds
 from council.single_view.audit import aware
 from council.single_view.bin_days import RoundPattern, next_collection
+from council.single_view.conversations import conversations_of
 from council.single_view.exact import first_names_agree
 from council.single_view.models import sv_links, sv_people
 from council.single_view.payments import PaymentHistory
@@ -72,9 +73,15 @@ async def build_view(
     references = [account.account_ref for account, _uprn in accounts]
     references += [pcn.pcn_number for pcn in pcns]
 
+    signed_in = (
+        await conversations_of(connection, person["subject"])
+        if person["subject"]
+        else []
+    )
     payments = await context.payments.recent(
         emails=[person["email"]] if person["email"] else [],
         references=references,
+        conversation_ids=signed_in,
         limit=RECENT_PAYMENTS,
     )
     return ResidentView(

@@ -24,6 +24,7 @@ async def add_payment(
     status: str,
     email: str | None,
     days_ago: int,
+    conversation_id: str | None = None,
 ) -> None:
     at = NOW - timedelta(days=days_ago)
     async with engine.begin() as connection:
@@ -32,7 +33,8 @@ async def add_payment(
                 return_token=secrets.token_hex(16),
                 charge_kind="council_tax",
                 charge_key=f"council-tax:{reference}",
-                conversation_id=f"conversation-{secrets.token_hex(4)}",
+                conversation_id=conversation_id
+                or f"conversation-{secrets.token_hex(4)}",
                 attempt=1,
                 idempotency_key=secrets.token_hex(16),
                 amount_pence=amount_pence,
@@ -148,3 +150,33 @@ async def test_recent_keeps_to_the_limit_and_needs_a_key(
     ]
     assert all(isinstance(payment.created_at, datetime) for payment in newest)
     assert nothing == ()
+
+
+async def test_view_lists_a_payment_started_in_a_chat_the_person_signed_in_to(
+    engine: AsyncEngine, county: County
+) -> None:
+    # Paid from the chat: no email or account reference of theirs on it.
+    await add_payment(
+        engine,
+        reference="BW-CHAT01",
+        description="Bulky waste collection: fridge",
+        amount_pence=2_800,
+        status="success",
+        email=None,
+        days_ago=2,
+        conversation_id="conversation-catherine",
+    )
+    await add_payment(
+        engine,
+        reference="BW-CHAT02",
+        description="Bulky waste collection: wardrobe",
+        amount_pence=3_100,
+        status="success",
+        email=None,
+        days_ago=2,
+        conversation_id="conversation-someone-else",
+    )
+
+    view = await service_with_payments(engine).for_resident(verified())
+
+    assert [payment.reference for payment in view.recent_payments] == ["BW-CHAT01"]
