@@ -158,10 +158,6 @@ class ConversationService:
 
     async def _turn(self, event: Event) -> list[Event]:
         async with self.state.locks.hold(event.conversation_id):
-            # The message may have been answered while this turn waited: by the
-            # recovery above, or by its original turn if this is the recovery.
-            if await self._replies_to(event):
-                return []
             replies = await self._assistant_replies(event)
 
         for reply in list(replies):
@@ -184,6 +180,17 @@ class ConversationService:
     async def _assistant_replies(self, event: Event) -> list[Event]:
         """Ask Rasa about ``event`` and log its replies; hold the turn lock."""
         ownership = await self.log.ownership(event.conversation_id)
+        if ownership.owner is not Owner.CLOSED and not assistant_may_answer(
+            ownership.owner
+        ):
+            # A person has the chat, or it is queued for one: the assistant
+            # stays silent and the agent sees the message through the fan-out.
+            return []
+        if await self._replies_to(event):
+            # Answered while this turn waited for the lock: by the recovery
+            # above, or by the original turn if this is the recovery.
+            return []
+
         if ownership.owner is Owner.CLOSED:
             return [
                 await self.record(
@@ -193,11 +200,6 @@ class ConversationService:
                     reply_to=event.seq,
                 )
             ]
-        if not assistant_may_answer(ownership.owner):
-            # A person has the chat, or it is queued for one: the assistant
-            # stays silent and the agent sees the message through the fan-out.
-            return []
-
         payload = event.body.get("payload")
         try:
             messages = await self.rasa.send(
