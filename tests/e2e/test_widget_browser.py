@@ -84,11 +84,6 @@ def test_widget_explains_an_empty_message_without_sending_it(page):
     assert page.locator(".council-chat__message").count() == 0
 
 
-@pytest.mark.xfail(
-    reason="Failed in the last fresh-clone run after the widget was rewritten; "
-    "the reload check needs updating to the new markup (see the note)",
-    strict=False,
-)
 def test_widget_keeps_the_conversation_after_a_reload(page):
     ask(page, "How can I pay my Council Tax?")
     expect(page.locator(".council-chat__message--bot").first).to_be_visible(
@@ -120,11 +115,6 @@ def axe_violations(page: Page) -> list[dict]:
     ]
 
 
-@pytest.mark.xfail(
-    reason="Failed in the last fresh-clone run: the assistant may now answer "
-    "with two messages; fixed to not count them, not yet re-run (see the note)",
-    strict=False,
-)
 def test_widget_page_has_no_axe_violations_before_and_after_an_answer(page):
     expect(page.get_by_role("status")).to_contain_text("Connected", timeout=30_000)
     assert axe_violations(page) == []
@@ -137,11 +127,6 @@ def test_widget_page_has_no_axe_violations_before_and_after_an_answer(page):
     assert axe_violations(page) == []
 
 
-@pytest.mark.xfail(
-    reason="Failed in the last fresh-clone run: the assistant may now answer "
-    "with two messages; fixed to not count them, not yet re-run (see the note)",
-    strict=False,
-)
 def test_widget_can_be_used_by_keyboard_alone(page):
     expect(page.get_by_role("status")).to_contain_text("Connected", timeout=30_000)
 
