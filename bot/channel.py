@@ -23,7 +23,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import signing
+from bot import action_validation, signing
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +54,9 @@ class GatewayInput(InputChannel):
                 "The gateway channel needs a shared secret: set GATEWAY_RASA_SECRET "
                 "or 'secret' under bot.channel.GatewayInput in credentials.yml."
             )
+        # Rasa loads its channels once, at start: the place for our one change
+        # to how this Rasa process runs (see bot/action_validation.py).
+        action_validation.install()
         return cls(secret.encode("utf-8"))
 
     def __init__(self, secret: bytes) -> None:
