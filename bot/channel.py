@@ -3,7 +3,10 @@
 Residents never talk to Rasa directly: the gateway owns the conversation and
 forwards a resident's message only while the assistant owns the chat. Every
 request must carry the gateway's signature (see :mod:`bot.signing`); anything else
-gets 401. The reply is the list of messages the assistant produced.
+gets 401. The reply is a JSON object: ``messages``, the messages the assistant
+produced, and ``tracker``, what Rasa understood of the message (the latest
+message's intent and entities, and the slots after the turn), with the same
+fields as Rasa's tracker endpoint, so the gateway need not ask for the tracker.
 
 Listed in ``credentials.yml`` as ``bot.channel.GatewayInput``; mounted by Rasa at
 ``/webhooks/gateway/webhook``.
@@ -19,11 +22,12 @@ from rasa.core.channels.channel import (
     InputChannel,
     UserMessage,
 )
+from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import signing
+from bot import action_validation, signing
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +58,9 @@ class GatewayInput(InputChannel):
                 "The gateway channel needs a shared secret: set GATEWAY_RASA_SECRET "
                 "or 'secret' under bot.channel.GatewayInput in credentials.yml."
             )
+        # Rasa loads its channels once, at start: the place for our one change
+        # to how this Rasa process runs (see bot/action_validation.py).
+        action_validation.install()
         return cls(secret.encode("utf-8"))
 
     def __init__(self, secret: bytes) -> None:
@@ -95,9 +102,32 @@ class GatewayInput(InputChannel):
                 )
             )
             logger.debug("Answered gateway message %s", message["message_id"])
-            return response.json(collector.messages)
+            tracker = await request.app.ctx.agent.tracker_store.retrieve_full_tracker(
+                message["sender"]
+            )
+            return response.json(
+                {"messages": collector.messages, "tracker": understood(tracker)}
+            )
 
         return gateway_webhook
+
+
+def understood(tracker: Optional[DialogueStateTracker]) -> Dict[Text, Any]:
+    """The latest message's intent and entities and the current slot values.
+
+    The same values, under the same names, as ``latest_message`` and ``slots`` in
+    Rasa's ``GET /conversations/<id>/tracker``; empty when there is no tracker.
+    """
+    if tracker is None:
+        return {}
+
+    latest = tracker.latest_message
+    return {
+        "latest_message": (
+            {"intent": latest.intent, "entities": latest.entities} if latest else None
+        ),
+        "slots": tracker.current_slot_values(),
+    }
 
 
 def parse_request(body: bytes) -> Dict[Text, Any]:

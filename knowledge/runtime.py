@@ -6,9 +6,12 @@ faiss is imported; ``knowledge/__init__.py`` calls it. :func:`apply_thread_limit
 then sets torch's and faiss's own counters, which also covers a process that
 imported torch before this package.
 
-``KNOWLEDGE_THREADS`` chooses the count (default: 2, or 1 on a one-core
-machine). A search is one short query; more threads than cores only make the
-gateway's other work wait.
+``KNOWLEDGE_THREADS`` chooses the count (default 1). A search embeds one short
+query, too little work to share: with two threads the second spends its time
+waiting for the first, and on two busy cores a query took about three times
+the CPU and longer on the clock than with one (docs/benchmarks.md, "CPU per
+turn, before and after"). Building the index embeds thousands of passages in
+batches, where ``KNOWLEDGE_THREADS=2`` can help on an idle machine.
 """
 
 import logging
@@ -17,7 +20,7 @@ import os
 logger = logging.getLogger(__name__)
 
 THREADS_ENV = "KNOWLEDGE_THREADS"
-DEFAULT_THREADS = 2
+DEFAULT_THREADS = 1
 
 _THREAD_VARIABLES = (
     "OMP_NUM_THREADS",
@@ -36,7 +39,7 @@ def thread_count() -> int:
     """
     raw = os.environ.get(THREADS_ENV, "").strip()
     if not raw:
-        return max(1, min(DEFAULT_THREADS, os.cpu_count() or 1))
+        return DEFAULT_THREADS
 
     try:
         threads = int(raw)

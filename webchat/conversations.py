@@ -202,7 +202,7 @@ class ConversationService:
             ]
         payload = event.body.get("payload")
         try:
-            messages = await self.rasa.send(
+            reply = await self.rasa.send(
                 event.conversation_id,
                 payload or event.body["text"],
                 kind="button" if payload else "text",
@@ -225,7 +225,7 @@ class ConversationService:
                 )
             ]
 
-        bodies = bot_events_from_rasa(messages)
+        bodies = bot_events_from_rasa(reply.messages)
         if not bodies:
             # Rasa answers with nothing when an action fails (the action
             # server is down, say): the resident must not be left waiting.
@@ -239,9 +239,10 @@ class ConversationService:
                     "system", bodies[0], event.conversation_id, reply_to=event.seq
                 )
             ]
-        if bodies:
+        understood = reply.understood
+        if understood is None:
             understood = await self.rasa.understanding(event.conversation_id)
-            bodies[0] = {**bodies[0], "understood": understood}
+        bodies[0] = {**bodies[0], "understood": understood}
 
         replies = []
         for body in bodies:

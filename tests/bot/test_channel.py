@@ -3,12 +3,20 @@
 import json
 
 import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import (
     YAMLStoryReader,
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.channel import TYPED_SLASH_GUARD, neutralise_typed_text, parse_request
+from bot.channel import (
+    TYPED_SLASH_GUARD,
+    neutralise_typed_text,
+    parse_request,
+    understood,
+)
 
 
 def body(**fields):
@@ -65,3 +73,53 @@ def test_parse_request_passes_checked_button_payloads_through():
 def test_parse_request_refuses_bad_bodies_naming_the_problem(raw, problem):
     with pytest.raises(ValueError, match=problem):
         parse_request(raw)
+
+
+def tracker_with(*events):
+    domain = Domain.from_dict(
+        {
+            "intents": ["ask_question"],
+            "entities": ["postcode"],
+            "slots": {
+                "postcode": {
+                    "type": "text",
+                    "mappings": [{"type": "from_entity", "entity": "postcode"}],
+                },
+                "enquiry_reference": {"type": "text", "mappings": []},
+            },
+        }
+    )
+    return DialogueStateTracker.from_events("c1", list(events), slots=domain.slots)
+
+
+def test_understood_holds_what_the_tracker_endpoint_would_show():
+    tracker = tracker_with(
+        UserUttered(
+            "my postcode is TR1 3AY",
+            intent={"name": "ask_question", "confidence": 0.91},
+            entities=[
+                {"entity": "postcode", "value": "TR1 3AY", "start": 15, "end": 22}
+            ],
+        ),
+        SlotSet("postcode", "TR1 3AY"),
+    )
+
+    state = tracker.current_state(EventVerbosity.NONE)
+    shown = json.loads(json.dumps(understood(tracker)))
+
+    assert shown["latest_message"]["intent"] == state["latest_message"]["intent"]
+    assert shown["latest_message"]["intent"]["name"] == "ask_question"
+    assert shown["latest_message"]["entities"] == state["latest_message"]["entities"]
+    assert shown["slots"] == state["slots"]
+    assert shown["slots"]["postcode"] == "TR1 3AY"
+
+
+def test_understood_before_any_message_and_without_a_tracker():
+    tracker = tracker_with()
+
+    state = tracker.current_state(EventVerbosity.NONE)
+    shown = understood(tracker)
+
+    assert shown["latest_message"]["intent"] == state["latest_message"]["intent"]
+    assert shown["latest_message"]["entities"] == []
+    assert understood(None) == {}

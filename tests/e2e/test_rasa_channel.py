@@ -56,7 +56,20 @@ def test_rasa_channel_answers_a_request_signed_by_the_gateway(stack):
     )
 
     assert response.status_code == 200
-    assert response.json()[0]["text"]
+    answer = response.json()
+    assert answer["messages"][0]["text"]
+
+    # What the assistant understood comes with the reply: the same as the
+    # tracker endpoint shows, so the gateway need not ask for it.
+    tracker = httpx.get(
+        rasa_url(stack, "/conversations/channel-test/tracker"),
+        params={"token": DEVELOPMENT_SECRET, "include_events": "NONE"},
+    ).json()
+    understood = answer["tracker"]
+    assert understood["latest_message"]["intent"]["name"]
+    for field in ("intent", "entities"):
+        assert understood["latest_message"][field] == tracker["latest_message"][field]
+    assert understood["slots"] == tracker["slots"]
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,14 @@ def test_thread_count_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert runtime.thread_count() == 1
 
 
+def test_thread_count_defaults_to_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A query is too little work to share between threads: a second one only
+    # burns CPU the other processes of a turn need (docs/benchmarks.md).
+    monkeypatch.delenv("KNOWLEDGE_THREADS", raising=False)
+
+    assert runtime.thread_count() == 1
+
+
 @pytest.mark.parametrize("value", ["0", "-2", "two"])
 def test_thread_count_bad_value_names_the_variable(
     monkeypatch: pytest.MonkeyPatch, value: str
