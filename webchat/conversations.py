@@ -63,6 +63,15 @@ class Accepted:
     new: bool
 
 
+def is_notice(event: Event) -> bool:
+    """A gateway notice about a message (a card number hidden), not an answer.
+
+    The gateway records a notice the moment it accepts the message, before the
+    assistant's turn; it must not make the turn look already answered.
+    """
+    return "notice" in event.body
+
+
 @dataclass
 class ConversationService:
     log: ConversationLog
@@ -103,7 +112,7 @@ class ConversationService:
             logger.info("Card number hidden in conversation %s", conversation_id)
             await self.record(
                 "system",
-                {"text": CARD_WARNING},
+                {"text": CARD_WARNING, "notice": "card_number"},
                 conversation_id,
                 reply_to=accepted.event.seq,
             )
@@ -143,6 +152,8 @@ class ConversationService:
         events = await self.log.events_after(conversation_id, 0)
         pending: list[Event] = []
         for event in reversed(events):
+            if is_notice(event):
+                continue
             if event.author != "resident":
                 break
             if event.kind == "message":
@@ -186,7 +197,7 @@ class ConversationService:
             # A person has the chat, or it is queued for one: the assistant
             # stays silent and the agent sees the message through the fan-out.
             return []
-        if await self._replies_to(event):
+        if any(not is_notice(e) for e in await self._replies_to(event)):
             # Answered while this turn waited for the lock: by the recovery
             # above, or by the original turn if this is the recovery.
             return []

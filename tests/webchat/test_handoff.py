@@ -246,6 +246,38 @@ async def test_message_left_unanswered_by_a_stopped_turn_is_answered_once(servic
     ]
 
 
+async def test_message_with_a_hidden_card_number_still_gets_its_turn(service):
+    conversation_id = await service.start()
+    accepted = await service.accept_text(
+        conversation_id, "m1", "can i pay with 4444 3333 2222 1111"
+    )
+
+    events = await service.answer(accepted)
+
+    # The card notice came first; the turn still ran (and, with Rasa out of
+    # reach, said so) instead of taking the notice for an answer.
+    assert [(e.author, e.body["text"]) for e in events] == [
+        ("system", ASSISTANT_UNAVAILABLE)
+    ]
+
+
+async def test_a_card_notice_does_not_hide_a_message_left_unanswered(service):
+    conversation_id = await service.start()
+    accepted = await service.accept_text(
+        conversation_id, "m1", "my card is 4444 3333 2222 1111"
+    )
+
+    await service.answer_unanswered(conversation_id)
+
+    replies = [
+        e.body["text"]
+        for e in await service.history(conversation_id)
+        if e.body.get("reply_to") == accepted.event.seq
+    ]
+    assert replies[-1] == ASSISTANT_UNAVAILABLE
+    assert len(replies) == 2
+
+
 async def test_unanswered_messages_in_an_agents_chat_stay_with_the_agent(service):
     alice = await available_agent(service)
     conversation_id = await service.start()
