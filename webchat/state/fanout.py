@@ -10,9 +10,11 @@ import asyncio
 import json
 import logging
 from collections import defaultdict
+from contextlib import suppress
 from typing import Any, Protocol
 
 from redis.asyncio import Redis
+from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 from tenacity import (
     AsyncRetrying,
@@ -25,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 QUEUE_SIZE = 256
 CHANNEL_PREFIX = "council:conversation-events:"
+# How long a stopping worker waits for a Redis subscription to close.
+CLOSE_TIMEOUT_SECONDS = 3.0
 
 
 class Subscription:
@@ -132,8 +136,13 @@ class RedisFanout(LocalFanout):
         self._listener = asyncio.create_task(self._listen())
 
     async def stop(self) -> None:
-        if self._listener is not None:
-            self._listener.cancel()
+        """End the subscription and wait for the listener to finish."""
+        if self._listener is None:
+            return
+        self._listener.cancel()
+        with suppress(asyncio.CancelledError):
+            await self._listener
+        self._listener = None
 
     async def _listen(self) -> None:
         """Deliver published events to this worker's connections, for good.
@@ -164,7 +173,25 @@ class RedisFanout(LocalFanout):
                 conversation_id = message["channel"].removeprefix(CHANNEL_PREFIX)
                 self.deliver(conversation_id, json.loads(message["data"]))
         finally:
-            await pubsub.aclose()
+            await _close(pubsub)
+
+
+async def _close(pubsub: PubSub) -> None:
+    """Close a subscription, giving up after a few seconds.
+
+    redis-py's close can wait for ever for the socket to finish closing
+    (redis/redis-py#3941), which held a stopping gateway worker until it was
+    killed. Past the bound the socket is dropped without waiting.
+    """
+    try:
+        await asyncio.wait_for(pubsub.aclose(), CLOSE_TIMEOUT_SECONDS)
+    except TimeoutError:
+        logger.warning(
+            "The Redis subscription did not close within %.0f s; dropped it",
+            CLOSE_TIMEOUT_SECONDS,
+        )
+        if pubsub.connection is not None:
+            await pubsub.connection.disconnect(nowait=True)
 
 
 def _log_retry(state: RetryCallState) -> None:
