@@ -134,9 +134,7 @@ def test_healthz_notices_rasa_keeping_trackers_in_memory_not_redis(workers):
     # These workers use Redis, but the test stack's Rasa was started without it:
     # the same drift as Rasa's silent fallback to memory when Redis fails.
     first, _ = workers
-    conversation_id = httpx.post(first + "/api/conversations").json()[
-        "conversation_id"
-    ]
+    conversation_id = httpx.post(first + "/api/conversations").json()["conversation_id"]
     httpx.post(
         f"{first}/api/conversations/{conversation_id}/messages",
         json={"text": "hello"},

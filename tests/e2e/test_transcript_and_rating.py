@@ -25,9 +25,10 @@ def test_resident_downloads_the_transcript_as_text(stack):
 
 
 def test_transcript_and_rating_refused_to_another_browser(stack):
-    with httpx.Client(base_url=stack.gateway_url) as owner, httpx.Client(
-        base_url=stack.gateway_url
-    ) as stranger:
+    with (
+        httpx.Client(base_url=stack.gateway_url) as owner,
+        httpx.Client(base_url=stack.gateway_url) as stranger,
+    ):
         conversation_id = owner.post("/api/conversations").json()["conversation_id"]
 
         transcript = stranger.get(f"/api/conversations/{conversation_id}/transcript")
