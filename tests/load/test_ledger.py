@@ -107,3 +107,45 @@ def test_ledger_highest_stored_is_per_conversation():
 
     assert ledger.highest_stored("c1") == 3
     assert ledger.highest_stored("c3") == 0
+
+
+def test_ledger_resident_gap_at_events_only_staff_see_is_clean():
+    ledger = Ledger()
+    ledger.staff_event("c1", 4)
+    ledger.staff_event("c1", 5)
+    ledger.gap("resident", "c1", 4, 5)
+    events = [{"seq": seq, "client_message_id": None} for seq in (1, 2, 3, 6)]
+
+    ledger.audit("c1", events)
+
+    assert ledger.clean, ledger.summary()
+
+
+def test_ledger_resident_gap_past_the_staff_only_events_is_not_clean():
+    ledger = Ledger()
+    ledger.staff_event("c1", 4)
+    ledger.gap("resident", "c1", 4, 5)
+    events = [{"seq": seq, "client_message_id": None} for seq in (1, 2, 3, 6)]
+
+    ledger.audit("c1", events)
+
+    assert ledger.summary()["gaps"] == 1
+    assert len(ledger.audit_problems) == 1
+
+
+def test_ledger_staff_only_event_sent_to_a_resident_is_a_problem():
+    ledger = Ledger()
+    ledger.staff_event("c1", 2)
+    events = [{"seq": seq, "client_message_id": None} for seq in (1, 2, 3)]
+
+    ledger.audit("c1", events)
+
+    assert len(ledger.audit_problems) == 1
+
+
+def test_ledger_agent_gap_is_never_excused():
+    ledger = Ledger()
+    ledger.staff_event("c1", 4)
+    ledger.gap("agent", "c1", 4, 4)
+
+    assert not ledger.clean

@@ -22,6 +22,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from tools.load.ledger import Ledger
+from webchat.conversation_log import STAFF_ONLY_KINDS
 
 logger = logging.getLogger(__name__)
 
@@ -177,6 +178,8 @@ class SimulatedAgent:
         if seq > last + 1:
             self.ledger.gap("agent", conversation_id, last + 1, seq - 1)
         self._last_seq[conversation_id] = seq
+        if event.get("kind") in STAFF_ONLY_KINDS:
+            self.ledger.staff_event(conversation_id, seq)
 
         client_message_id = event.get("client_message_id")
         self.ledger.delivered("agent", seq, client_message_id)

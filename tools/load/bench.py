@@ -263,7 +263,11 @@ async def _compare(
             result = await gateway_chat(bench.stack.gateway_url, chat_plans, workload)
             assert result.ledger is not None
             ledger = result.ledger
-            lost += len(ledger.lost()) + len(ledger.gaps) + len(ledger.audit_problems)
+            lost += (
+                len(ledger.lost())
+                + len(ledger.unexplained_gaps())
+                + len(ledger.audit_problems)
+            )
             duplicated += len(ledger.duplicated()) + ledger.repeated_deliveries
         else:
             assert bench.peer is not None
