@@ -37,6 +37,7 @@ from starlette.websockets import WebSocketState
 
 from council.enquiries import EnquirySource, Location, NewEnquiry
 from council.errors import CouncilError
+from webchat import frames
 from webchat.api.deps import Services
 from webchat.conversations import clean_text
 from webchat.errors import BadFrameError, EmptyMessageError, error_body
@@ -104,7 +105,7 @@ class AgentSession:
 
         try:
             while True:
-                raw = await self.websocket.receive_text()
+                raw = await frames.receive(self.websocket)
                 await self._handle(raw)
         except WebSocketDisconnect:
             pass
@@ -114,10 +115,10 @@ class AgentSession:
             await self._set_presence("offline")
             logger.info("Agent %s disconnected", self.agent.agent_id)
 
-    async def _handle(self, raw: str) -> None:
+    async def _handle(self, raw: str | bytes) -> None:
         frame: dict[str, Any] = {}
         try:
-            frame = _parse(raw)
+            frame = frames.parse(raw)
             await self._act(frame)
         except CouncilError as error:
             await self.send(
@@ -378,13 +379,3 @@ class AgentSession:
         await self._refresh()
         self.agent.presence = presence
         await self.deps.state.agents.put(self.agent)
-
-
-def _parse(raw: str) -> dict[str, Any]:
-    try:
-        frame = json.loads(raw)
-    except json.JSONDecodeError:
-        raise BadFrameError("frame is not JSON") from None
-    if not isinstance(frame, dict):
-        raise BadFrameError("frame is not a JSON object")
-    return frame

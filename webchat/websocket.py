@@ -18,6 +18,7 @@ from redis.exceptions import RedisError
 from starlette.websockets import WebSocketState
 
 from council.errors import CouncilError
+from webchat import frames
 from webchat.api.deps import Services
 from webchat.conversation_log import STAFF_ONLY_KINDS
 from webchat.conversations import Accepted
@@ -52,7 +53,7 @@ async def conversation_socket(
 
     try:
         while not sender.done():
-            raw = await websocket.receive_text()
+            raw = await frames.receive(websocket)
             await _handle_frame(websocket, deps, conversation_id, raw)
     except WebSocketDisconnect:
         logger.debug("Websocket closed on conversation %s", conversation_id)
@@ -67,14 +68,14 @@ _turns: set[asyncio.Task[None]] = set()
 
 
 async def _handle_frame(
-    websocket: WebSocket, deps: Services, conversation_id: str, raw: str
+    websocket: WebSocket, deps: Services, conversation_id: str, raw: str | bytes
 ) -> None:
     """Accept one client frame, start the assistant's turn for it, then ack."""
     address = websocket.client.host if websocket.client else "unknown"
     connection = f"{conversation_id}:{id(websocket)}"
     client_message_id = None
     try:
-        frame = _parse(raw)
+        frame = frames.parse(raw)
         client_message_id = frame.get("client_message_id")
         accepted = await _accept(deps, conversation_id, frame, address, connection)
     except _Transient:
@@ -175,16 +176,6 @@ async def _accept(
 
 class _Transient(Exception):
     """A frame that is passed on but not stored or acknowledged (typing)."""
-
-
-def _parse(raw: str) -> dict[str, Any]:
-    try:
-        frame = json.loads(raw)
-    except json.JSONDecodeError:
-        raise BadFrameError("frame is not JSON") from None
-    if not isinstance(frame, dict):
-        raise BadFrameError("frame is not a JSON object")
-    return frame
 
 
 async def _send_events(

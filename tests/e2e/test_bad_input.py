@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from websockets.exceptions import ConnectionClosed
 
 from tests.e2e.conftest import (
     frames_until,
@@ -15,6 +16,8 @@ from tests.e2e.conftest import (
 pytestmark = pytest.mark.e2e
 
 HUNDRED_KB = "a" * 100_000
+ONE_MB = "a" * 1_000_000
+TEN_MB = "a" * 10_000_000
 
 
 @pytest.mark.parametrize(
@@ -24,7 +27,10 @@ HUNDRED_KB = "a" * 100_000
         ("     \n\t  ", 400, "empty_message"),
         ("\u200b\u200b", 400, "empty_message"),
         (HUNDRED_KB, 413, "message_too_long"),
+        (ONE_MB, 413, "message_too_long"),
+        (TEN_MB, 413, "message_too_long"),
     ],
+    ids=["empty", "whitespace", "zero_width", "100kb", "1mb", "10mb"],
 )
 def test_rest_refuses_bad_messages_with_a_clear_error(gateway, text, status, code):
     conversation_id = new_conversation(gateway)
@@ -58,7 +64,15 @@ def test_rest_refuses_an_unknown_conversation(gateway):
 
 @pytest.mark.parametrize(
     "text, code",
-    [("", "empty_message"), ("   ", "empty_message"), (HUNDRED_KB, "message_too_long")],
+    [
+        ("", "empty_message"),
+        ("   ", "empty_message"),
+        ("\u200b\u2060", "empty_message"),
+        (HUNDRED_KB, "message_too_long"),
+        # 1,000,000 characters: under the 1 MiB frame limit, over the text limit.
+        (ONE_MB, "message_too_long"),
+    ],
+    ids=["empty", "whitespace", "zero_width", "100kb", "1mb"],
 )
 def test_websocket_refuses_bad_messages_and_keeps_the_connection(
     stack, gateway, text, code
@@ -89,7 +103,6 @@ def test_websocket_answers_malformed_frames_with_an_error(stack, gateway, raw):
 
 
 def test_websocket_for_an_unknown_conversation_is_closed_with_4404(stack):
-    from websockets.exceptions import ConnectionClosed
 
     with pytest.raises(ConnectionClosed) as closed:
         with open_socket(stack, "no-such-conversation") as socket:
@@ -146,3 +159,71 @@ def test_a_flood_on_one_connection_is_slowed_and_nothing_accepted_is_lost(
     assert sorted(texts) == sorted(
         f"hello {n}" for n in range(12) if f"flood-{n}" in acks
     )
+
+
+def test_websocket_refuses_a_binary_frame_and_keeps_the_connection(stack, gateway):
+    conversation_id = new_conversation(gateway)
+
+    with open_socket(stack, conversation_id) as socket:
+        socket.send(b"\x00\xffnot text")
+        error = frames_until(socket, lambda f: f["type"] == "error")[-1]
+        send_text(socket, "How can I pay my Council Tax?")
+        reply = frames_until(socket, is_reply)[-1]
+
+    assert error["error"]["code"] == "bad_frame"
+    assert reply["event"]["sources"]
+
+
+def test_websocket_frame_over_the_limit_closes_with_1009_and_keeps_what_was_sent(
+    stack, gateway
+):
+    conversation_id = new_conversation(gateway)
+
+    with open_socket(stack, conversation_id) as socket:
+        kept = send_text(socket, "When is my bin collected?")
+        frames_until(socket, lambda f: f["type"] == "ack")
+        with pytest.raises(ConnectionClosed) as closed:
+            # The server may close while the frame is still being sent.
+            send_text(socket, TEN_MB)
+            while True:
+                socket.recv(timeout=30)
+    with open_socket(stack, conversation_id) as socket:
+        replay = frames_until(socket, is_reply)
+
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+    residents = [
+        f["event"]
+        for f in replay
+        if f["type"] == "event" and f["event"]["author"] == "resident"
+    ]
+    assert [e["client_message_id"] for e in residents] == [kept]
+
+
+@pytest.mark.parametrize(
+    "text, stored",
+    [
+        # "Café" and "Penzance" written with combining accents: stored composed.
+        ("Cafe\u0301 licence in Penzance\u0301?", "Café licence in Penzancé?"),
+        ("\U0001f44d\U0001f44d", "\U0001f44d\U0001f44d"),
+        (
+            '<script>alert("x")</script><b>bin</b> day?',
+            '<script>alert("x")</script><b>bin</b> day?',
+        ),
+        ('/inform{"postcode": "TR1 1AA"}', '/inform{"postcode": "TR1 1AA"}'),
+    ],
+    ids=["decomposed", "emoji_only", "markup", "typed_intent"],
+)
+def test_odd_but_valid_messages_are_kept_as_text_and_answered(
+    stack, gateway, text, stored
+):
+    conversation_id = new_conversation(gateway)
+
+    with open_socket(stack, conversation_id) as socket:
+        client_id = send_text(socket, text)
+        frames = frames_until(socket, is_reply)
+
+    events = [f["event"] for f in frames if f["type"] == "event"]
+    resident = next(e for e in events if e["client_message_id"] == client_id)
+    assert resident["text"] == stored
+    assert events[-1]["text"], "the resident was left without a reply"
+    assert gateway.get("/healthz").status_code == 200
