@@ -154,6 +154,13 @@ class SimulatedAgent:
         elif kind == "transcript" and isinstance(conversation_id, str):
             events = frame.get("events") or []
             self._last_seq[conversation_id] = events[-1]["seq"] if events else 0
+            for expected, event in enumerate(events, start=1):
+                seq = int(event["seq"])
+                if seq != expected:
+                    self.ledger.gap("agent", conversation_id, expected, seq - 1)
+                    break
+                if event.get("kind") in STAFF_ONLY_KINDS:
+                    self.ledger.staff_event(conversation_id, seq)
             self._settle(self._taken, conversation_id, None)
         elif kind == "event" and isinstance(conversation_id, str):
             self._on_event(conversation_id, frame["event"], now)
