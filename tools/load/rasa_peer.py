@@ -1,8 +1,11 @@
 """A second Rasa server with Rasa's own socket.io channel, for the comparison.
 
-It loads the same model and calls the same action server as the stack's Rasa;
-only the front door differs. Its credentials file is written under ``var/``
-(the project's own credentials.yml lists only the gateway channel).
+It loads the same model and calls the same action server as the stack's Rasa.
+It is Rasa as a team would run it: the front door differs, and so does the one
+change the gateway channel makes to Rasa when it loads (the action response
+schema checked once, ``bot/action_validation.py``), which this peer does not
+get. Its credentials file is written under ``var/`` (the project's own
+credentials.yml lists only the gateway channel).
 """
 
 import logging
