@@ -4,7 +4,6 @@ A missing Redis skips locally and fails under ``CI=true``.
 """
 
 import asyncio
-import os
 import uuid
 
 import pytest
@@ -12,6 +11,7 @@ import redis
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 
+from tests.e2e.conftest import redis_url, require_server
 from webchat.state import fanout
 from webchat.state.fanout import RedisFanout
 
@@ -19,15 +19,9 @@ from webchat.state.fanout import RedisFanout
 STOP_BOUND_SECONDS = fanout.CLOSE_TIMEOUT_SECONDS + 10
 
 
-def redis_url() -> str:
-    url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(url, socket_timeout=3).ping()
-    except redis.RedisError as error:
-        message = f"Redis is not reachable at {url}: {error!r}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+def redis_for_tests() -> str:
+    url = redis_url()
+    require_server(lambda: redis.Redis.from_url(url, socket_timeout=3).ping(), "Redis")
     return url
 
 
@@ -48,7 +42,7 @@ async def subscribed(events: RedisFanout, client: Redis) -> str:
 
 
 async def test_published_event_reaches_the_subscribers_on_this_worker():
-    client = Redis.from_url(redis_url(), decode_responses=True)
+    client = Redis.from_url(redis_for_tests(), decode_responses=True)
     events = RedisFanout(client)
     await events.start()
 
@@ -60,7 +54,7 @@ async def test_published_event_reaches_the_subscribers_on_this_worker():
 
 
 async def test_stop_ends_even_when_closing_the_subscription_hangs(monkeypatch):
-    client = Redis.from_url(redis_url(), decode_responses=True)
+    client = Redis.from_url(redis_for_tests(), decode_responses=True)
     events = RedisFanout(client)
     await events.start()
     await subscribed(events, client)
