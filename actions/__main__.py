@@ -8,10 +8,11 @@ single process instead.
 """
 
 import argparse
-import logging
 
 from rasa_sdk.endpoint import create_app
 from rasa_sdk.executor import ActionExecutor
+
+from council import logs
 
 
 def main() -> None:
@@ -19,9 +20,7 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5055)
     args = parser.parse_args()
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    logs.configure()
 
     executor = ActionExecutor()
     executor.register_package("actions")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from council.errors import CouncilError
+from council.redaction import CARD_WARNING, redact_card_numbers
 from webchat import metrics
 from webchat.conversation_log import (
     STAFF_ONLY_KINDS,
@@ -29,7 +30,6 @@ from webchat.errors import (
 )
 from webchat.ownership import Owner, assistant_may_answer
 from webchat.rasa_client import RasaClient, RasaUnavailableError
-from webchat.redaction import CARD_WARNING, redact_card_numbers
 from webchat.replies import bot_events_from_rasa
 from webchat.state import SharedState
 

@@ -1,5 +1,7 @@
 """A card number typed into the chat never reaches Rasa, the log or the files."""
 
+import json
+
 import httpx
 import pytest
 
@@ -38,6 +40,14 @@ def test_typed_card_number_is_hidden_everywhere_and_the_resident_told(stack, gat
     assert all("4444" not in (e.get("text") or "") for e in events)
     assert any("card number" in e["text"] and e["author"] == "system" for e in events)
     assert "4444" not in str(tracker)
+    # The gateway logs JSON lines (council/logs.py); the notice is one of them.
+    gateway_log = (stack.var / "log" / "gateway.log").read_text(errors="replace")
+    records = [json.loads(x) for x in gateway_log.splitlines() if x.startswith("{")]
+    assert any(
+        r["logger"] == "webchat.conversations"
+        and r["message"].startswith("Card number hidden")
+        for r in records
+    )
     for log in (stack.var / "log").glob("*.log"):
         assert "4444333322221111" not in log.read_text(errors="replace").replace(
             " ", ""

@@ -2,7 +2,7 @@
 
 import pytest
 
-from webchat.redaction import REPLACEMENT, redact_card_numbers
+from council.redaction import REPLACEMENT, redact_card_numbers
 
 
 @pytest.mark.parametrize(
