@@ -17,6 +17,13 @@ from tests.e2e.conftest import (
 pytestmark = pytest.mark.e2e
 
 CARD = "4444 3333 2222 1111"
+# Any part of the number; not "4444" alone, which a random conversation id
+# (the tracker's sender id) can contain.
+CARD_PARTS = ("4444 3333", "3333 2222", "2222 1111", CARD.replace(" ", ""))
+
+
+def shows_card(text: str) -> bool:
+    return any(part in text for part in CARD_PARTS)
 
 
 def test_typed_card_number_is_hidden_everywhere_and_the_resident_told(stack, gateway):
@@ -37,9 +44,9 @@ def test_typed_card_number_is_hidden_everywhere_and_the_resident_told(stack, gat
     ).json()
 
     events = [f["event"] for f in frames + replay if f["type"] == "event"]
-    assert all("4444" not in (e.get("text") or "") for e in events)
+    assert not any(shows_card(e.get("text") or "") for e in events)
     assert any("card number" in e["text"] and e["author"] == "system" for e in events)
-    assert "4444" not in str(tracker)
+    assert not shows_card(str(tracker))
     # The gateway logs JSON lines (council/logs.py); the notice is one of them.
     gateway_log = (stack.var / "log" / "gateway.log").read_text(errors="replace")
     records = [json.loads(x) for x in gateway_log.splitlines() if x.startswith("{")]
