@@ -60,7 +60,8 @@ def test_resident_pays_a_parking_fine_through_the_link_the_chat_sends(stack):
                 break
             time.sleep(1)
 
-    assert "4444" not in transcript
+    # The whole number, not "4444", which a random id in a link can contain.
+    assert "4444333322221111" not in transcript.replace(" ", "")
     after_link = transcript.split("secure payment page", 1)[1]
     assert "£70.00" in after_link and "was successful" in after_link
 
