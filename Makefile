@@ -65,7 +65,7 @@ test-app: install index model browser
 
 test: test-bot test-app ## Install and run the whole test suite
 
-lint: .venv/.installed ## ruff and mypy
+lint: .venv/.installed ## ruff check and ruff format --check
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
