@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     embedding_model_path: Path | None = None
 
     max_message_chars: int = 2000
+    # The largest HTTP request body or websocket frame the gateway reads; larger
+    # ones are refused unread (webchat/body_limit.py, uvicorn's ws_max_size).
+    max_request_bytes: int = 1_048_576
 
     # Flood protection (the `limits` library's notation: "8/10seconds").
     rate_limit_per_connection: str = "8/10seconds"

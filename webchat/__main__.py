@@ -14,7 +14,7 @@ def main() -> None:
         create_app(settings),
         host=settings.gateway_host,
         port=settings.gateway_port,
-        ws_max_size=1_048_576,
+        ws_max_size=settings.max_request_bytes,
         # Logging is configured above: uvicorn's lines go through it too.
         log_config=None,
     )

@@ -30,6 +30,7 @@ from webchat.api import (
 )
 from webchat.api import teams as teams_api
 from webchat.api.deps import Services
+from webchat.body_limit import BodyLimit
 from webchat.conversation_log import ConversationLog
 from webchat.conversations import ConversationService
 from webchat.dispatcher import Dispatcher
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await _stop_services(services)
 
     app = FastAPI(title="Council webchat gateway", lifespan=lifespan)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     errors.install_handlers(app)
     app.include_router(health.router)
     app.include_router(conversations.router)

@@ -44,6 +44,20 @@ class MessageTooLongError(GatewayError):
         self.length = length
 
 
+class RequestTooLargeError(GatewayError):
+    code = "request_too_large"
+    status = 413
+
+    def __init__(self, limit: int):
+        super().__init__(
+            f"request body over the limit of {limit} bytes",
+            public_message=(
+                "That was too much to send at once. Please send a shorter message."
+            ),
+        )
+        self.limit = limit
+
+
 class UnknownConversationError(GatewayError):
     code = "unknown_conversation"
     status = 404

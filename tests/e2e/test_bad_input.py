@@ -28,7 +28,7 @@ TEN_MB = "a" * 10_000_000
         ("\u200b\u200b", 400, "empty_message"),
         (HUNDRED_KB, 413, "message_too_long"),
         (ONE_MB, 413, "message_too_long"),
-        (TEN_MB, 413, "message_too_long"),
+        (TEN_MB, 413, "request_too_large"),
     ],
     ids=["empty", "whitespace", "zero_width", "100kb", "1mb", "10mb"],
 )
@@ -43,6 +43,21 @@ def test_rest_refuses_bad_messages_with_a_clear_error(gateway, text, status, cod
     error = response.json()["error"]
     assert error["code"] == code
     assert error["message"]
+    assert gateway.get("/healthz").status_code == 200
+
+
+def test_rest_stops_reading_a_body_without_a_length_past_the_limit(gateway):
+    conversation_id = new_conversation(gateway)
+    chunks = (b"a" * 65_536 for _ in range(160))
+
+    response = gateway.post(
+        f"/api/conversations/{conversation_id}/messages",
+        content=chunks,
+        headers={"content-type": "application/json"},
+    )
+
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "request_too_large"
     assert gateway.get("/healthz").status_code == 200
 
 
