@@ -8,7 +8,6 @@ email addresses, references) are the enquiry service's own, reused here so a
 form accepts exactly what the service will.
 """
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -23,15 +22,12 @@ from council.enquiries.validation import (
     check_uprn,
     normalise_postcode,
 )
+from council.settings import get_settings
 
 # bot/channel.py puts a WORD JOINER before typed text that starts with "/", so
 # Rasa never unpacks it as an intent. Such text is never a form answer: a slot
 # is never filled from intent syntax or JSON a resident typed.
 TYPED_COMMAND_MARK = "\u2060"
-
-# Council Tax account references have no national format; each council sets the
-# pattern (the same setting the spaCy entity ruler uses).
-COUNCIL_TAX_REF_REGEX = os.environ.get("COUNCIL_TAX_REF_REGEX", r"^\d{8,10}$")
 
 # A postcode-shaped pair of words, e.g. "TR1 3AY", "tr13ay" or a mistyped
 # "TR1 3A": an outward code followed by something that starts like an inward one.
@@ -221,11 +217,11 @@ def read_council_tax_reference(text: str, pattern: str | None = None) -> str:
     ``pattern`` defaults to the ``COUNCIL_TAX_REF_REGEX`` setting; it is matched
     against each word of the answer.
     """
-    expression = re.compile(pattern or COUNCIL_TAX_REF_REGEX)
+    expression = re.compile(pattern or get_settings().council_tax_ref_regex)
     for word in text.split():
-        candidate = word.strip(".,;:!?()'\"")
+        candidate = word.strip(".,;:!?()'\"").upper()
         if expression.search(candidate):
-            return candidate.upper()
+            return candidate
     raise UnusableAnswer("invalid_council_tax_reference")
 
 

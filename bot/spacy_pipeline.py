@@ -20,7 +20,9 @@ import spacy
 logger = logging.getLogger(__name__)
 
 # The Council Tax account reference has no national format; each council sets its
-# own pattern. The default matches an 8 to 10 digit account number.
+# own pattern. This is the COUNCIL_TAX_REF_REGEX setting of council/settings.py,
+# read from the environment here because bot/ cannot import the 3.11 side; the
+# default (8 to 10 digits) must stay the same on both sides.
 COUNCIL_TAX_REF_REGEX = os.environ.get("COUNCIL_TAX_REF_REGEX", r"^\d{8,10}$")
 
 POSTCODE_OUTWARD = r"^(?i:[a-z]{1,2}\d[a-z\d]?)$"

@@ -97,8 +97,11 @@ class Settings(BaseSettings):
     # the threshold are kept for review only.
     single_view_link_threshold: float = 0.95
     single_view_link_floor: float = 0.5
-    # Council Tax account references have no national format.
-    council_tax_account_pattern: str = r"^\d{8}$"
+    # Council Tax account references have no national format: each council sets
+    # its own. The assistant's forms, the payment look-up and (through the same
+    # environment variable, as it cannot import this module) the Rasa entity
+    # ruler in bot/spacy_pipeline.py all read it. The default takes 8 to 10 digits.
+    council_tax_ref_regex: str = r"^\d{8,10}$"
     # Data protection: transcripts, and contact details on enquiries closed
     # longer ago, go after this many days; the log of staff views of residents'
     # records after its own, longer, period.

@@ -30,6 +30,7 @@ from council.payments.errors import (
     UnknownBulkyItemError,
 )
 from council.payments.money import MAX_AMOUNT_PENCE
+from council.settings import get_settings
 
 HERE = Path(__file__).resolve().parent
 SAMPLE_CHARGES = HERE / "sample_charges.yaml"
@@ -38,7 +39,6 @@ SAMPLE_PRICE_LIST = HERE / "bulky_waste_prices.yaml"
 COUNCIL_TIME_ZONE = ZoneInfo("Europe/London")
 PCN_DISCOUNT_DAYS = 14
 PCN_NUMBER = re.compile(r"[A-Z]{2}[0-9]{8}")
-COUNCIL_TAX_REFERENCE = re.compile(r"[0-9A-Z]{6,12}")
 POSTCODE = re.compile(r"([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})")
 
 
@@ -310,12 +310,7 @@ class SampleCharges:
         )
 
     def _council_tax(self, request: ChargeRequest) -> Charge:
-        reference = _compact(request.require("council_tax_reference"))
-        if not COUNCIL_TAX_REFERENCE.fullmatch(reference):
-            raise InvalidChargeRequestError(
-                "council_tax_reference", "not an account reference"
-            )
-
+        reference = _council_tax_reference(request.require("council_tax_reference"))
         account = self.accounts.get(reference)
         if account is None:
             raise ChargeNotFoundError(ChargeKind.COUNCIL_TAX.value)
@@ -363,6 +358,20 @@ class SampleCharges:
 
 def _compact(value: Any) -> str:
     return re.sub(r"[\s\-]", "", str(value)).upper()
+
+
+def _council_tax_reference(value: str) -> str:
+    """The account reference in the council's format (``COUNCIL_TAX_REF_REGEX``).
+
+    The reference is tried as given and then without the spaces and hyphens a
+    resident may have typed, so "1234 5678" finds account 12345678.
+    """
+    pattern = get_settings().council_tax_ref_regex
+    for candidate in (value.strip().upper(), _compact(value)):
+        if re.search(pattern, candidate):
+            return candidate
+
+    raise InvalidChargeRequestError("council_tax_reference", "not an account reference")
 
 
 def _postcode(value: str) -> str:

@@ -736,7 +736,7 @@ def _enquiries(rng: random.Random, world: World, limit: int) -> None:
 
 
 def _account_ref(rng: random.Random, world: World) -> str:
-    """Eight digits (the setting ``COUNCIL_TAX_ACCOUNT_PATTERN``'s default)."""
+    """Eight digits, which the ``COUNCIL_TAX_REF_REGEX`` setting's default accepts."""
     return f"{rng.randint(10, 99)}{len(world.rows.get('ctax_accounts', [])) + 1:06d}"
 
 

@@ -29,6 +29,7 @@ from actions.typed_values import (
     read_postcode,
     read_vehicle_registration,
 )
+from council.settings import get_settings
 
 TODAY = date(2026, 3, 12)  # a Thursday
 
@@ -116,6 +117,17 @@ def test_council_tax_reference_format_is_the_councils_setting():
     assert read_council_tax_reference("it's CT-00123", r"^CT-\d{5}$") == "CT-00123"
     with pytest.raises(UnusableAnswer):
         read_council_tax_reference("12345678", r"^CT-\d{5}$")
+
+
+def test_council_tax_reference_format_comes_from_the_setting(monkeypatch):
+    monkeypatch.setenv("COUNCIL_TAX_REF_REGEX", r"^CT-\d{5}$")
+    get_settings.cache_clear()
+    try:
+        assert read_council_tax_reference("mine is ct-00123") == "CT-00123"
+        with pytest.raises(UnusableAnswer):
+            read_council_tax_reference("12345678")
+    finally:
+        get_settings.cache_clear()
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """The amount due comes from the system of record: sample notices, accounts and
 the bulky waste price list."""
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -15,6 +16,7 @@ from council.payments import (
     SampleCharges,
     UnknownBulkyItemError,
 )
+from council.settings import get_settings
 
 WITHIN_DISCOUNT = datetime(2026, 1, 12, 9, 0, tzinfo=UTC)
 AFTER_DISCOUNT = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -101,6 +103,31 @@ async def test_unknown_council_tax_account_is_not_found() -> None:
     with pytest.raises(ChargeNotFoundError):
         await sample().find(
             request(kind="council_tax", council_tax_reference="99999999")
+        )
+
+
+async def test_council_tax_account_typed_with_spaces_is_found() -> None:
+    charge = await sample().find(
+        request(kind="council_tax", council_tax_reference=" 1234 5678 ")
+    )
+
+    assert charge.reference == "12345678"
+
+
+@pytest.fixture
+def council_tax_format(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A council whose account references look like "CT-00123"."""
+    monkeypatch.setenv("COUNCIL_TAX_REF_REGEX", r"^CT-\d{5}$")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.mark.usefixtures("council_tax_format")
+async def test_council_tax_reference_outside_the_councils_format_is_refused() -> None:
+    with pytest.raises(InvalidChargeRequestError):
+        await sample().find(
+            request(kind="council_tax", council_tax_reference="12345678")
         )
 
 

@@ -65,7 +65,7 @@ async def test_seed_keeps_uprn_leading_zeros(engine: AsyncEngine) -> None:
 
 def test_generate_has_the_variations_real_records_have() -> None:
     world = generate(1000, seed=7, today=TODAY)
-    pattern = re.compile(get_settings().council_tax_account_pattern)
+    pattern = re.compile(get_settings().council_tax_ref_regex)
     accounts = world.rows["ctax_accounts"]
     residents = world.residents
 
