@@ -65,9 +65,10 @@ test-app: install index model browser
 
 test: test-bot test-app ## Install and run the whole test suite
 
-lint: .venv/.installed ## ruff check and ruff format --check
+lint: .venv/.installed ## ruff check, ruff format --check and mypy
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 clean: ## Remove built indexes, models and the local database
 	rm -rf var models

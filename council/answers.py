@@ -23,22 +23,38 @@ NOT_FOUND_TEXT = (
 
 
 class Hit(Protocol):
-    """The part of a knowledge search hit that an answer needs."""
+    """The part of a knowledge search hit that an answer needs (read only)."""
 
-    article_id: str
-    title: str
-    url: str
-    topics: list[str]
-    snippet: str
-    section: str
-    anchor: str
+    @property
+    def article_id(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def topics(self) -> list[str]: ...
+
+    @property
+    def snippet(self) -> str: ...
+
+    @property
+    def section(self) -> str: ...
+
+    @property
+    def anchor(self) -> str: ...
 
 
 class Search(Protocol):
-    """The part of a knowledge search response that an answer needs."""
+    """The part of a knowledge search response that an answer needs (read only)."""
 
-    answerable: bool
-    results: Sequence[Hit]
+    @property
+    def answerable(self) -> bool: ...
+
+    @property
+    def results(self) -> Sequence[Hit]: ...
 
 
 @dataclass(frozen=True)

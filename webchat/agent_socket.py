@@ -361,9 +361,9 @@ class AgentSession:
                 await self.send(handoff.offer_frame(offer))
 
     async def send_queues(self) -> None:
-        await self.send(
-            {"type": "queues", **await self.deps.conversations.handoff.snapshot()}
-        )  # type: ignore[union-attr]
+        handoff = self.deps.conversations.handoff
+        assert handoff is not None
+        await self.send({"type": "queues", **await handoff.snapshot()})
 
     async def send(self, frame: dict[str, Any]) -> None:
         async with self.send_lock:

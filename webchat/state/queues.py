@@ -7,7 +7,7 @@ same chat at once exactly one of them gets it.
 
 import time
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, cast
 
 from redis.asyncio import Redis
 
@@ -129,14 +129,21 @@ class RedisQueues:
         return bool(await self._redis.zrem(self._key(area), conversation_id))
 
     async def position(self, area: str, conversation_id: str) -> int | None:
-        rank = await self._redis.zrank(self._key(area), conversation_id)
-        return None if rank is None else int(rank) + 1
+        # redis-py types replies for every option; without WITHSCORE, a rank.
+        rank = cast(
+            int | None, await self._redis.zrank(self._key(area), conversation_id)
+        )
+        return None if rank is None else rank + 1
 
     async def waiting(self, area: str) -> list[str]:
-        return list(await self._redis.zrange(self._key(area), 0, -1))
+        # The client decodes replies (decode_responses=True): ids are str.
+        return cast(list[str], await self._redis.zrange(self._key(area), 0, -1))
 
     async def waiting_detail(self, area: str) -> list[Waiting]:
-        pairs = await self._redis.zrange(self._key(area), 0, -1, withscores=True)
+        pairs = cast(
+            list[tuple[str, float]],
+            await self._redis.zrange(self._key(area), 0, -1, withscores=True),
+        )
         return [unscore(cid, float(value)) for cid, value in pairs]
 
     async def since(self, area: str, conversation_id: str) -> float | None:
