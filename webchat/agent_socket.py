@@ -39,11 +39,11 @@ from council.enquiries import EnquirySource, Location, NewEnquiry
 from council.errors import CouncilError
 from webchat import frames
 from webchat.api.deps import Services
-from webchat.conversations import clean_text
 from webchat.errors import BadFrameError, EmptyMessageError, error_body
 from webchat.handoff import QUEUES_CHANNEL
 from webchat.identity.guards import authorise_websocket
 from webchat.identity.models import SignedInUser
+from webchat.message_text import clean_text
 from webchat.single_view_panel import panel_frame
 from webchat.state.agents import AgentStatus
 from webchat.state.fanout import Subscription

@@ -7,7 +7,6 @@ processed twice), then handed to the assistant one turn at a time per conversati
 """
 
 import logging
-import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -28,6 +27,7 @@ from webchat.errors import (
     UnknownConversationError,
     UnofferedButtonError,
 )
+from webchat.message_text import clean_text
 from webchat.ownership import Owner, assistant_may_answer
 from webchat.rasa_client import RasaClient, RasaUnavailableError
 from webchat.replies import bot_events_from_rasa
@@ -426,14 +426,3 @@ def _observe(event: Event, replies: list[Event]) -> None:
     for reply in replies:
         if "answerable" in reply.body:
             metrics.ANSWERS.labels(str(bool(reply.body["answerable"])).lower()).inc()
-
-
-def clean_text(text: str) -> str:
-    """Normalise Unicode (NFC), drop invisible format characters, trim spaces."""
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(
-        char
-        for char in text
-        if unicodedata.category(char) != "Cf" and (char.isprintable() or char in "\n\t")
-    )
-    return text.strip()
