@@ -87,3 +87,7 @@ def configure() -> None:
         uvicorn_logger = logging.getLogger(name)
         uvicorn_logger.handlers.clear()
         uvicorn_logger.propagate = True
+        # A uvicorn started earlier in the process with its own log_level
+        # leaves that level set on these loggers; the root's level rules here.
+        uvicorn_logger.setLevel(logging.NOTSET)
+        uvicorn_logger.disabled = False
