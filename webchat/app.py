@@ -40,6 +40,7 @@ from webchat.identity.models import ResidentIdentity
 from webchat.opening_hours import OpeningHours
 from webchat.rasa_client import RasaClient
 from webchat.rate_limits import RateLimits
+from webchat.stopping import stop_within
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
-            await dispatcher.stop()
+            await stop_within("the queue dispatcher", dispatcher.stop)
             await _stop_services(services)
 
     app = FastAPI(title="Council webchat gateway", lifespan=lifespan)
@@ -166,9 +167,12 @@ async def _start_services(settings: Settings) -> Services:
 
 
 async def _stop_services(services: Services) -> None:
-    await services.state.fanout.stop()
-    if services.state.redis is not None:
-        await services.state.redis.aclose()
-    await services.http.aclose()
-    await services.engine.dispose()
+    redis = services.state.redis
+    await stop_within(
+        "the conversation events subscription", services.state.fanout.stop
+    )
+    if redis is not None:
+        await stop_within("the Redis client", redis.aclose)
+    await stop_within("the HTTP client", services.http.aclose)
+    await stop_within("the database engine", services.engine.dispose)
     logger.info("Gateway stopped")

@@ -70,6 +70,7 @@ class Dispatcher:
     escalate_after_seconds: float = 180.0
     interval_seconds: float = 1.0
     _task: asyncio.Task[None] | None = field(default=None, repr=False)
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
 
     async def tick(self) -> None:
         """One scan of every queue (safe to run on two workers at once)."""
@@ -124,28 +125,34 @@ class Dispatcher:
 
     def start(self) -> None:
         """Run a scan every interval until :meth:`stop`."""
+        self._stopping.clear()
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
+        """End the scans, letting one under way finish first.
+
+        A scan is not cut off half way through its Redis and database calls;
+        a caller in a hurry bounds the wait and cancels (webchat/stopping.py).
+        """
         if self._task is None:
             return
-        self._task.cancel()
-        with suppress(asyncio.CancelledError):
+        self._stopping.set()
+        try:
             await self._task
-        self._task = None
+        finally:
+            self._task = None
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 # One worker's scan per interval is enough; the others rest.
                 if await self.handoff.conversations.state.ticks.take(
                     TURN, self.interval_seconds * 0.9
                 ):
                     await self.tick()
-            except asyncio.CancelledError:
-                raise
             except Exception:
                 # A lost scan is retried at the next interval; the state it
                 # works from is shared, so nothing is forgotten meanwhile.
                 logger.exception("Dispatcher scan failed; trying again")
-            await asyncio.sleep(self.interval_seconds)
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self.interval_seconds)
