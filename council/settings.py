@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from council.safeguarding import SAMPLE_URGENT_HELP
+
 DEVELOPMENT_SECRET = "development-only-secret-change-me"
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +73,12 @@ class Settings(BaseSettings):
     resident_client_id: str = "council-webchat"
     resident_client_secret: str = DEVELOPMENT_SECRET
     resident_link_lifetime_seconds: int = 4 * 3600
+
+    # The council's page for urgent help day and night (children and adults at
+    # risk, homelessness tonight), linked whenever a message says someone may be
+    # at risk (council/safeguarding.py). The default is the sample article's.
+    urgent_help_title: str = SAMPLE_URGENT_HELP.title
+    urgent_help_url: str = SAMPLE_URGENT_HELP.url
 
     # The contact centre's hours in UK time; England and Wales bank holidays are
     # closed days (see webchat/opening_hours.py).

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from council.database import create_engine, create_tables
 from council.enquiries import EnquiryService
 from council.payments import build_payment_service
+from council.safeguarding import UrgentHelp
 from council.settings import Settings, get_settings
 from council.single_view.conversations import ResidentConversations
 from knowledge.search import KnowledgeSearch
@@ -117,7 +118,11 @@ async def _start_services(settings: Settings) -> Services:
     )
     log = ConversationLog(engine)
     service = ConversationService(
-        log=log, state=shared, rasa=rasa, max_message_chars=settings.max_message_chars
+        log=log,
+        state=shared,
+        rasa=rasa,
+        max_message_chars=settings.max_message_chars,
+        urgent_help=UrgentHelp(settings.urgent_help_title, settings.urgent_help_url),
     )
     service.handoff = HandoffService(
         service,

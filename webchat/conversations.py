@@ -13,6 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from council.errors import CouncilError
 from council.redaction import CARD_WARNING, redact_card_numbers
+from council.safeguarding import (
+    SAMPLE_URGENT_HELP,
+    UrgentHelp,
+    concern_in,
+    urgent_reply,
+)
 from webchat import metrics
 from webchat.conversation_log import (
     STAFF_ONLY_KINDS,
@@ -84,6 +90,8 @@ class ConversationService:
     # stored its tracker in Redis rather than silently in its own memory.
     last_answered: str | None = None
     payments: "PaymentService | None" = None
+    # Linked from the answer to a message saying someone may be at risk.
+    urgent_help: UrgentHelp = SAMPLE_URGENT_HELP
 
     async def start(self) -> str:
         return await self.log.create()
@@ -212,6 +220,25 @@ class ConversationService:
                 )
             ]
         payload = event.body.get("payload")
+        concern = None if payload else concern_in(event.body["text"])
+        if concern is not None:
+            # Urgent help is given at once, never left to the intent model.
+            logger.info(
+                "Conversation %s: message %d may mean someone is at risk (%s); "
+                "gave urgent help",
+                event.conversation_id,
+                event.seq,
+                concern.value,
+            )
+            return [
+                await self.record(
+                    "bot",
+                    urgent_reply(concern, self.urgent_help),
+                    event.conversation_id,
+                    reply_to=event.seq,
+                )
+            ]
+
         try:
             reply = await self.rasa.send(
                 event.conversation_id,

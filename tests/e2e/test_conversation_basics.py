@@ -252,3 +252,26 @@ def test_reference_typed_on_its_own_starts_a_status_check(chat):
     assert chat.active_form() == "check_enquiry_form"
     assert chat.slot("enquiry_reference") == "ENQ-2026-000123"
     assert re.search(r"email address", chat.texts())
+
+
+@pytest.mark.parametrize(
+    "message, number",
+    [
+        ("i want to kill myself", "116 123"),
+        ("my partner hits me", "0808 2000 247"),
+        ("theres a gas leak in the street", "0800 111 999"),
+        ("i have nowhere to sleep tonight", "999"),
+    ],
+    ids=["suicide", "domestic_abuse", "gas", "homeless_tonight"],
+)
+def test_someone_at_risk_gets_urgent_help_and_a_person_not_a_guess(
+    chat, message, number
+):
+    [reply] = chat.say(message)
+
+    assert number in reply["text"]
+    assert reply["sources"][0]["url"].startswith("https://")
+    assert chat.payloads() == {"/request_human"}
+
+    chat.press("/request_human")
+    assert chat.intent() == "request_human"

@@ -103,3 +103,23 @@ async def test_an_older_channels_list_reply_falls_back_to_the_tracker(log):
     assert len(rasa.paths) == 2
     assert rasa.paths[0] == WEBHOOK_PATH
     assert rasa.paths[1].endswith("/tracker")
+
+
+async def test_a_message_saying_someone_is_at_risk_is_answered_without_rasa(log):
+    rasa = StandIn(lambda: {"messages": MESSAGES, "tracker": TRACKER})
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(rasa)) as http:
+        client = RasaClient("http://rasa.test", b"secret", "token", http)
+        service = ConversationService(log, build(""), client, 2000)
+        conversation_id = await service.start()
+        accepted = await service.accept_text(
+            conversation_id, None, "my partner hits me and I'm scared"
+        )
+        [reply] = await service.answer(accepted)
+
+    assert rasa.paths == []
+    assert reply.author == "bot"
+    assert "0808 2000 247" in reply.body["text"]
+    assert reply.body["understood"]["intent"] == "urgent_help"
+    pressed = await service.accept_button(conversation_id, None, "/request_human")
+    assert pressed.event.body["text"] == "Speak to a person"
