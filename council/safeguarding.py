@@ -15,8 +15,10 @@ Service); the council's own out-of-hours numbers live on its urgent-help page.
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Concern(StrEnum):
@@ -106,6 +108,9 @@ REPLIES: dict[Concern, str] = {
 }
 
 
+URGENT_HELP_INTENT = "urgent_help"
+
+
 @dataclass(frozen=True)
 class UrgentHelp:
     """The council's own urgent-help page, linked from every such reply."""
@@ -147,9 +152,15 @@ def urgent_reply(concern: Concern, help_page: UrgentHelp) -> dict[str, object]:
             }
         ],
         "understood": {
-            "intent": "urgent_help",
+            "intent": URGENT_HELP_INTENT,
             "confidence": None,
             "entities": [{"entity": "concern", "value": concern.value}],
             "slots": {},
         },
     }
+
+
+def is_urgent_help(body: Mapping[str, Any]) -> bool:
+    """Whether an assistant's reply ``body`` was the urgent help above."""
+    understood = body.get("understood") or {}
+    return bool(understood.get("intent") == URGENT_HELP_INTENT)

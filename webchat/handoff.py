@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from council.enquiries.categories import load_categories
+from council.safeguarding import is_urgent_help
 from webchat import metrics
 from webchat.conversation_log import Event, Ownership
 from webchat.conversations import ConversationService
@@ -102,10 +103,23 @@ class HandoffService:
         if not await log.hand_over(conversation_id, current, target):
             raise InvalidHandoverError(current.owner, Owner.WAITING)
 
-        position = await state.queues.enqueue(area, conversation_id, at=self.now())
+        # Someone who said they may be at risk goes to the front of the queue.
+        urgent = any(
+            event.author == "bot" and is_urgent_help(event.body)
+            for event in await log.events_after(conversation_id, 0)
+        )
+        position = await state.queues.enqueue(
+            area, conversation_id, priority=urgent, at=self.now()
+        )
         metrics.HANDOFFS.labels("queued").inc()
         await self._queues_changed(area)
-        logger.info("Conversation %s queued for %s (%s)", conversation_id, area, reason)
+        logger.info(
+            "Conversation %s queued for %s (%s%s)",
+            conversation_id,
+            area,
+            reason,
+            ", urgent" if urgent else "",
+        )
         return await self._say(
             conversation_id,
             await self._queue_text(area, position),

@@ -193,7 +193,7 @@ def test_speak_to_a_person_mid_form_asks_for_a_handoff_to_the_right_area(chat):
 
     chat.say("can i speak to a real person please")
 
-    assert "ask a person from the council to join" in chat.texts()
+    assert "see if a person from the council can join" in chat.texts()
     assert chat.custom()["handoff"] == {
         "reason": "resident_asked",
         "area": "roads-and-transport",

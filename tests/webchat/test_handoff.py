@@ -194,6 +194,21 @@ async def test_transfer_to_a_queue_puts_the_chat_first_in_that_queue(service):
     assert conversation_id not in alice.chats
 
 
+async def test_someone_given_urgent_help_goes_to_the_front_of_the_queue(service):
+    await available_agent(service, skills=("*",))
+    earlier = await service.start()
+    await service.handoff.request(earlier, "housing", "resident_asked")
+    at_risk = await service.start()
+    accepted = await service.accept_text(at_risk, None, "nowhere to sleep tonight")
+    [urgent_help] = await service.answer(accepted)
+
+    event = await service.handoff.request(at_risk, "housing", "resident_asked")
+
+    assert "999" in urgent_help.body["text"]
+    assert event.body["handoff"]["position"] == 1
+    assert await service.state.queues.waiting("housing") == [at_risk, earlier]
+
+
 async def test_transfer_to_another_agent_gives_them_the_chat(service):
     alice = await available_agent(service, "alice")
     bob = await available_agent(service, "bob")
