@@ -28,6 +28,7 @@ from actions.task_forms import (
 )
 from actions.typed_values import (
     UnusableAnswer,
+    asks_the_assistant,
     declines,
     read_details,
     read_email,
@@ -83,6 +84,8 @@ class ValidateReportProblemForm(TaskFormValidation):
         domain: DomainDict,
     ) -> dict[str, Any]:
         try:
+            if asks_the_assistant(str(value), latest_intent(tracker)):
+                raise UnusableAnswer("invalid_location")
             place = read_place(str(value))
         except UnusableAnswer as problem:
             return self.refuse("location", problem.message, dispatcher, tracker)
@@ -104,6 +107,8 @@ class ValidateReportProblemForm(TaskFormValidation):
         domain: DomainDict,
     ) -> dict[str, Any]:
         try:
+            if asks_the_assistant(str(value), latest_intent(tracker)):
+                raise UnusableAnswer("invalid_details")
             details = read_details(str(value))
         except UnusableAnswer as problem:
             return self.refuse("problem_details", problem.message, dispatcher, tracker)

@@ -29,6 +29,12 @@ from council.settings import get_settings
 # is never filled from intent syntax or JSON a resident typed.
 TYPED_COMMAND_MARK = "\u2060"
 
+QUESTION_START = re.compile(
+    r"\s*(who|whos|what|whats|when|where|why|how|which|can|could|is|are|do|does|"
+    r"will)\b",
+    re.IGNORECASE,
+)
+
 # A postcode-shaped pair of words, e.g. "TR1 3AY", "tr13ay" or a mistyped
 # "TR1 3A": an outward code followed by something that starts like an inward one.
 POSTCODE_LIKE = re.compile(
@@ -116,6 +122,8 @@ def read_place(text: str) -> Place:
     answer with none of the three is ``invalid_location``.
     """
     text = " ".join(text.split())
+    if declines(text):
+        raise UnusableAnswer("invalid_location")
     postcode = _postcode_in(text)
     uprn = _uprn_in(text)
     if postcode is None and POSTCODE_LIKE.search(text):
@@ -148,6 +156,8 @@ def read_postcode(text: str) -> str:
 
 def read_details(text: str) -> str:
     """A description of the problem: a few words, up to the service's limit."""
+    if declines(text):
+        raise UnusableAnswer("invalid_details")
     try:
         details = check_details(text)
     except InvalidEnquiryError:
@@ -162,6 +172,16 @@ def declines(text: str) -> bool:
     """True when the answer to an optional question is a plain "no"."""
     cleaned = re.sub(r"[^a-z/ ]", "", text.lower()).strip()
     return cleaned in DECLINING_WORDS
+
+
+def asks_the_assistant(text: str, intent: str) -> bool:
+    """True when a form answer is really a new question ("who is my councillor").
+
+    Only a message the NLU took for a question and that starts like one counts:
+    a description such as "where the bus stop is on Fore Street" is still an
+    answer.
+    """
+    return intent == "ask_question" and bool(QUESTION_START.match(text))
 
 
 def read_email(text: str) -> str:

@@ -255,6 +255,21 @@ def test_email_can_be_declined_with_the_no_thanks_button(chat):
     assert chat.slot("contact_email") == ""
 
 
+def test_no_thanks_or_a_new_question_is_not_a_form_answer(chat):
+    start_pothole_report(chat)
+
+    chat.say("no thanks")
+    assert chat.slot("location") is None
+    chat.say("Fore Street, Redruth, outside the library")
+    chat.say("no thanks")
+    assert chat.slot("problem_details") is None
+    chat.say("who is my councillor")
+
+    assert chat.slot("problem_details") is None
+    assert chat.active_form() == "report_problem_form"
+    assert not REFERENCE.search(chat.texts())
+
+
 def test_question_mid_form_is_answered_and_the_form_asks_again(chat):
     start_pothole_report(chat)
 

@@ -16,6 +16,7 @@ from actions.problem_categories import area_of, is_topic, topic_for_words
 from actions.typed_values import (
     Place,
     UnusableAnswer,
+    asks_the_assistant,
     declines,
     is_typed_command,
     read_amount_pence,
@@ -106,6 +107,9 @@ def test_readers_return_the_standard_form(reader, typed, value):
         (read_council_tax_reference, "1234"),
         (read_email, "jo@"),
         (read_details, "massive"),
+        (read_details, "no thanks"),
+        (read_place, "no thanks"),
+        (read_place, "Nope."),
     ],
 )
 def test_readers_refuse_what_is_not_the_value(reader, typed):
@@ -246,3 +250,16 @@ def test_first_failed_answer_keeps_the_form_going():
     updates = after_failure(FakeTracker({}), "location")
 
     assert updates == {"location": None, FAILURES_SLOT: {"location": 1}}
+
+
+@pytest.mark.parametrize(
+    "typed, intent, asks",
+    [
+        ("who is my councillor", "ask_question", True),
+        ("What day are bins collected?", "ask_question", True),
+        ("where the bus stop is on Fore Street", "inform", False),
+        ("a deep hole by the bus stop", "ask_question", False),
+    ],
+)
+def test_a_new_question_is_not_taken_as_a_form_answer(typed, intent, asks):
+    assert asks_the_assistant(typed, intent) is asks
