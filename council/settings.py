@@ -96,6 +96,10 @@ class Settings(BaseSettings):
     offer_timeout_seconds: float = 30.0
     escalate_after_seconds: float = 180.0
     dispatch_interval_seconds: float = 1.0
+    # An agent's console says it is connected every 10 s; an agent none has
+    # vouched for in this long has gone, and their chats go back to the front
+    # of their queues (with a word to the resident).
+    agent_absent_after_seconds: float = 60.0
     # Prefix of the gateway's shared keys in Redis (queues, agents, offers,
     # waits); two deployments, or test runs, may share one Redis database.
     redis_namespace: str = "council"

@@ -50,6 +50,10 @@ from webchat.state.fanout import Subscription
 
 logger = logging.getLogger(__name__)
 
+# How often a console says it is connected; AGENT_ABSENT_AFTER_SECONDS must be
+# several times this.
+HEARTBEAT_SECONDS = 10.0
+
 router = APIRouter()
 
 WRAP_UPS = ("answered", "enquiry raised", "referred elsewhere", "no reply", "other")
@@ -97,6 +101,7 @@ class AgentSession:
         panel, since each panel sent is an audited view.
         """
         logger.info("Agent %s connected", self.agent.agent_id)
+        heartbeat = asyncio.create_task(self._beat())
         self._follow(QUEUES_CHANNEL, after=None)
         await self.send_queues()
         await self._send_pending_offer()
@@ -110,6 +115,7 @@ class AgentSession:
         except WebSocketDisconnect:
             pass
         finally:
+            heartbeat.cancel()
             for task in self.pumps.values():
                 task.cancel()
             await self._set_presence("offline")
@@ -369,6 +375,19 @@ class AgentSession:
         async with self.send_lock:
             if self.websocket.application_state == WebSocketState.CONNECTED:
                 await self.websocket.send_text(json.dumps(frame))
+
+    async def _beat(self) -> None:
+        """Say every few seconds that this agent's console is still connected.
+
+        The dispatcher returns the chats of an agent no console has vouched for
+        in a while (webchat/dispatcher.py): any open tab keeps them, and a
+        worker that dies stops vouching for its agents.
+        """
+        handoff = self.deps.conversations.handoff
+        assert handoff is not None
+        while True:
+            await self.deps.state.agents.touch(self.agent.agent_id, handoff.now())
+            await asyncio.sleep(HEARTBEAT_SECONDS)
 
     async def _refresh(self) -> None:
         stored = await self.deps.state.agents.get(self.agent.agent_id)

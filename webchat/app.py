@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             services.conversations.handoff,
             escalate_after_seconds=settings.escalate_after_seconds,
             interval_seconds=settings.dispatch_interval_seconds,
+            absent_after_seconds=settings.agent_absent_after_seconds,
         )
         dispatcher.start()
         logger.info(

@@ -69,6 +69,9 @@ class Dispatcher:
     handoff: HandoffService
     escalate_after_seconds: float = 180.0
     interval_seconds: float = 1.0
+    # An agent whose consoles have all been silent this long has gone: their
+    # chats go back to the front of their queues.
+    absent_after_seconds: float = 60.0
     _task: asyncio.Task[None] | None = field(default=None, repr=False)
     _stopping: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
 
@@ -76,6 +79,7 @@ class Dispatcher:
         """One scan of every queue (safe to run on two workers at once)."""
         state = self.handoff.conversations.state
         agents = await state.agents.all()
+        await self._return_chats_of_absent_agents(agents)
         busy = await self._end_offers(agents)
         last_offered = await state.offers.last_offered()
         now = self.handoff.now()
@@ -101,6 +105,29 @@ class Dispatcher:
                 if offer is not None:
                     busy[agent.agent_id] = item.conversation_id
                     last_offered[agent.agent_id] = offer.made_at
+
+    async def _return_chats_of_absent_agents(self, agents: list[AgentStatus]) -> None:
+        """An agent no console has vouched for lately loses their chats and is
+        marked offline, so residents are not left talking to nobody."""
+        seen = await self.handoff.conversations.state.agents.last_seen()
+        now = self.handoff.now()
+
+        for agent in agents:
+            last = seen.get(agent.agent_id)
+            if last is None or now - last < self.absent_after_seconds:
+                continue
+            if not agent.chats and agent.presence == "offline":
+                continue
+            logger.info(
+                "Agent %s silent for %.0f s: returning %d chats to their queues",
+                agent.agent_id,
+                now - last,
+                len(agent.chats),
+            )
+            for conversation_id in list(agent.chats):
+                await self.handoff.return_from_absent_agent(agent, conversation_id)
+            agent.presence = "offline"
+            await self.handoff.conversations.state.agents.put(agent)
 
     async def _end_offers(self, agents: list[AgentStatus]) -> dict[str, str]:
         """End offers that are over; the agents still holding one, and the chat."""

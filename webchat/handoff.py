@@ -215,6 +215,41 @@ class HandoffService:
             },
         )
 
+    async def return_from_absent_agent(
+        self, agent: AgentStatus, conversation_id: str
+    ) -> Event | None:
+        """Put a chat whose adviser's console has gone back at the front of its
+        queue, and tell the resident; None if the chat had already moved on."""
+        current = await self.conversations.log.ownership(conversation_id)
+        area = current.area or GENERAL_QUEUE
+        try:
+            if current.owner is not Owner.AGENT or current.agent_id != agent.agent_id:
+                raise NotYourChatError(conversation_id)
+            await self._move(
+                conversation_id, current, Ownership(Owner.WAITING, area=area), agent
+            )
+        except NotYourChatError:
+            if conversation_id in agent.chats:
+                agent.chats.remove(conversation_id)
+                await self.conversations.state.agents.put(agent)
+            return None
+
+        await self.conversations.state.queues.enqueue(
+            area, conversation_id, priority=True, at=self.now()
+        )
+        await self._queues_changed(area)
+        logger.info(
+            "Conversation %s back in the %s queue: agent %s lost their connection",
+            conversation_id,
+            area,
+            agent.agent_id,
+        )
+        return await self._say(
+            conversation_id,
+            ADVISER_LOST,
+            handoff={"state": "waiting", "area": area, "position": 1},
+        )
+
     async def transfer_to_queue(
         self, agent: AgentStatus, conversation_id: str, area: str
     ) -> Event:
@@ -593,6 +628,11 @@ LEAVE_A_MESSAGE = [
     {"title": "Leave a message for the council", "payload": "/report_problem"},
     {"title": "Keep asking the assistant", "payload": "/ask_question"},
 ]
+
+ADVISER_LOST = (
+    "Sorry, your adviser has lost their connection. You are now first in the "
+    "queue for the next adviser, who will see our whole conversation."
+)
 
 UNAVAILABLE = {
     "closed": (

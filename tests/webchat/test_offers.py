@@ -470,3 +470,41 @@ async def test_the_dispatcher_task_starts_and_stops_with_its_owner(one):
 
     assert await offered_to(one, chat) == "alice"
     assert one.dispatcher._task is None
+
+
+async def test_an_agent_gone_silent_has_their_chat_put_first_in_the_queue(world, one):
+    alice = await agent(one, "alice")
+    earlier = await waiting_chat(one)
+    chat = await waiting_chat(one)
+    await one.handoff.accept(alice, chat)
+    await one.conversations.state.agents.touch("alice", one.handoff.now())
+
+    world.clock.advance(one.dispatcher.absent_after_seconds - 1)
+    await one.dispatcher.tick()
+    assert (await one.conversations.log.ownership(chat)).agent_id == "alice"
+
+    world.clock.advance(1)
+    await one.dispatcher.tick()
+
+    ownership = await one.conversations.log.ownership(chat)
+    assert ownership.owner is Owner.WAITING
+    assert await one.conversations.state.queues.waiting("waste") == [chat, earlier]
+    told = (await one.conversations.history(chat))[-1]
+    assert "lost their connection" in told.body["text"]
+    alice_now = await one.conversations.state.agents.get("alice")
+    assert alice_now is not None
+    assert alice_now.chats == []
+    assert alice_now.presence == "offline"
+
+
+async def test_an_agent_whose_console_keeps_saying_so_keeps_their_chat(world, one):
+    alice = await agent(one, "alice")
+    chat = await waiting_chat(one)
+    await one.handoff.accept(alice, chat)
+
+    for _ in range(10):
+        await one.conversations.state.agents.touch("alice", one.handoff.now())
+        world.clock.advance(10)
+        await one.dispatcher.tick()
+
+    assert (await one.conversations.log.ownership(chat)).agent_id == "alice"
