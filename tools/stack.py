@@ -13,8 +13,11 @@ import socket
 import subprocess
 import sys
 import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import urlparse
 
 import httpx
@@ -230,6 +233,56 @@ class Stack:
         return path
 
 
+class Restartable(Protocol):
+    processes: dict[str, subprocess.Popen[bytes]]
+
+    def restart_process(self, name: str) -> None: ...
+
+    def tails(self, lines: int = 30) -> str: ...
+
+
+@dataclass
+class Restarts:
+    """``make run``'s answer to a process that exits: start it again, within
+    reason. A process that keeps exiting stops the stack with its log's tail.
+
+    In production the service manager does this (``Restart=on-failure`` in
+    systemd, see docs/operations.md).
+    """
+
+    allowed: int = 5
+    window_seconds: float = 300.0
+    clock: Callable[[], float] = time.monotonic
+    recent: dict[str, deque[float]] = field(default_factory=dict)
+
+    def revive(self, stack: Restartable) -> list[str]:
+        """Start again every process that has exited; the names restarted."""
+        revived = []
+        for name, process in list(stack.processes.items()):
+            if process.poll() is None:
+                continue
+
+            now = self.clock()
+            recent = self.recent.setdefault(name, deque())
+            while recent and now - recent[0] > self.window_seconds:
+                recent.popleft()
+            if len(recent) >= self.allowed:
+                raise RuntimeError(
+                    f"{name} exited {len(recent) + 1} times in "
+                    f"{self.window_seconds:.0f} s; stopping\n{stack.tails()}"
+                )
+
+            recent.append(now)
+            print(
+                f"{name} exited with {process.returncode}; starting it again "
+                f"(its log: var/log/{name}.log)",
+                flush=True,
+            )
+            stack.restart_process(name)
+            revived.append(name)
+        return revived
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8000, help="gateway port")
@@ -253,8 +306,9 @@ def main() -> None:
             f"  Knowledge API:   {url}/api/knowledge/search?q=council+tax\n"
             f"  API docs:        {url}/docs\n\nPress Ctrl+C to stop."
         )
+        restarts = Restarts()
         while True:
-            stack._check_alive()
+            restarts.revive(stack)
             time.sleep(2)
     except KeyboardInterrupt:
         pass
