@@ -674,13 +674,25 @@
     result.appendChild(use);
     result.hidden = false;
     $("status-reference").value = frame.reference;
+    enquiryOnShow = null;
+    $("status-result").hidden = true;
     result.focus();
     announce("Enquiry created. Reference " + frame.reference + ".");
   }
 
   /* ---- Enquiry status (staff REST route, webchat/api/staff_enquiries.py) -- */
 
+  // The status form changes only the enquiry on show: typing another reference
+  // hides it, and the new one must be looked up (and seen) before it changes.
+  var enquiryOnShow = null;
+
+  $("status-reference").addEventListener("input", function () {
+    enquiryOnShow = null;
+    $("status-result").hidden = true;
+  });
+
   function showEnquiryStatus(body) {
+    enquiryOnShow = $("status-reference").value.trim();
     var result = $("status-result");
     result.replaceChildren();
     result.appendChild(el("p", "console-result__title",
@@ -735,6 +747,11 @@
     event.preventDefault();
     var reference = statusReference();
     if (!reference) return;
+    if (reference !== enquiryOnShow) {
+      showError("Look up " + reference + " and check it is the right enquiry first.");
+      $("status-lookup").focus();
+      return;
+    }
     showError("");
     enquiryRequest("POST", encodeURIComponent(reference) + "/status",
       { status: $("status-new").value, note: $("status-note").value.trim() })
@@ -743,9 +760,9 @@
   });
 
   function loadTaxonomy() {
-    // Known shortcoming: served by the gateway at /api/console/taxonomy once the
-    // lead adds it; until then teams come from the queues and categories from the
-    // topics of the assistant's sources in the chat.
+    // The gateway serves the taxonomy (webchat/api/console.py); should it fail,
+    // teams come from the queues and categories from the topics of the
+    // assistant's sources in the chat.
     fetch("/api/console/taxonomy", { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (body) {
