@@ -13,16 +13,28 @@ from stdnum import luhn
 CARD_CANDIDATE = re.compile(r"(?<![\d])(?:\d[ -]?){12,18}\d(?![\d])")
 REPLACEMENT = "[card number removed]"
 
+# A security code or an expiry date, when the resident labels it as one: on its
+# own "123" or "12/29" could be anything, so unlabelled numbers are left alone.
+CARD_DETAIL = re.compile(
+    r"\b(?:cvv2?|cvc2?|csc|security code|sec code|"
+    r"exp(?:iry|ires|iration)?(?: date)?|valid (?:thru|through|until|to))"
+    r"\b\W{0,3}(?:\d{1,2}\s*[/.-]\s*\d{2,4}|\d{3,4})\b",
+    re.IGNORECASE,
+)
+DETAIL_REPLACEMENT = "[card detail removed]"
+
 CARD_WARNING = (
-    "I have hidden what looked like a card number in your message. Please never "
+    "I have hidden what looked like card details in your message. Please never "
     "type card details in this chat. When you pay, I will send you a link to the "
     "council's secure payment page."
 )
 
 
 def redact_card_numbers(text: str) -> tuple[str, int]:
-    """Return ``text`` with card numbers replaced, and how many were replaced."""
-    count = 0
+    """Return ``text`` with card numbers, and labelled security codes and expiry
+    dates, replaced; and how many things were replaced."""
+    text, details = CARD_DETAIL.subn(DETAIL_REPLACEMENT, text)
+    count = details
 
     def replace(match: re.Match[str]) -> str:
         nonlocal count

@@ -45,7 +45,7 @@ def test_typed_card_number_is_hidden_everywhere_and_the_resident_told(stack, gat
 
     events = [f["event"] for f in frames + replay if f["type"] == "event"]
     assert not any(shows_card(e.get("text") or "") for e in events)
-    assert any("card number" in e["text"] and e["author"] == "system" for e in events)
+    assert any("card details" in e["text"] and e["author"] == "system" for e in events)
     assert not shows_card(str(tracker))
     # The gateway logs JSON lines (council/logs.py); the notice is one of them.
     gateway_log = (stack.var / "log" / "gateway.log").read_text(errors="replace")

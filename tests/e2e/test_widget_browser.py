@@ -75,6 +75,17 @@ def test_widget_shows_markup_typed_by_a_resident_as_text(page):
     assert page.evaluate("window.hacked") is None
 
 
+def test_widget_replaces_a_typed_card_number_once_the_gateway_hid_it(page):
+    ask(page, "my card is 4444 3333 2222 1111 can I pay")
+
+    mine = page.locator(".council-chat__message--resident").last
+    expect(mine).to_contain_text("[card number removed]", timeout=30_000)
+    expect(mine).not_to_contain_text("4444 3333")
+    expect(page.locator(".council-chat__message--system").last).to_contain_text(
+        "hidden what looked like card details"
+    )
+
+
 def test_widget_explains_an_empty_message_without_sending_it(page):
     expect(page.get_by_role("status")).to_contain_text("Connected", timeout=30_000)
 

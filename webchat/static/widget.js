@@ -377,6 +377,14 @@
     pending.setAttribute("data-seq", String(event.seq));
     var sending = pending.querySelector(".council-chat__sending");
     if (sending) sending.remove();
+    // Show what the council kept, not what was typed: a card number the
+    // gateway hid must not stay on screen.
+    Array.prototype.forEach.call(pending.querySelectorAll("p"), function (p) {
+      p.remove();
+    });
+    String(event.text || "").split(/\n{2,}/).forEach(function (para) {
+      pending.appendChild(paragraph(para));
+    });
   }
 
   function signInLink() {
