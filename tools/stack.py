@@ -304,7 +304,7 @@ def main() -> None:
             f"  Health:          {url}/healthz\n"
             f"  REST API:        {url}/api/conversations\n"
             f"  Knowledge API:   {url}/api/knowledge/search?q=council+tax\n"
-            f"  API docs:        {url}/docs\n\nPress Ctrl+C to stop."
+            f"  API description: {url}/openapi.json\n\nPress Ctrl+C to stop."
         )
         restarts = Restarts()
         while True:

@@ -74,7 +74,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await stop_within("the queue dispatcher", dispatcher.stop)
             await _stop_services(services)
 
-    app = FastAPI(title="Council webchat gateway", lifespan=lifespan)
+    # The interactive docs pages load Swagger UI and ReDoc from a CDN, which a
+    # council's network (or an offline machine) may not reach: the OpenAPI
+    # description itself is served, for any API tool to read.
+    app = FastAPI(
+        title="Council webchat gateway",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     errors.install_handlers(app)
     app.include_router(health.router)

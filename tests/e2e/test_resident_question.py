@@ -78,3 +78,12 @@ def test_healthz_names_each_component_ready(gateway):
         "rasa_tracker_store",
     }
     assert all(item["state"] == "ok" for item in components.values())
+
+
+def test_api_description_is_served_and_no_page_needs_a_cdn(gateway):
+    description = gateway.get("/openapi.json")
+
+    assert description.status_code == 200
+    assert "/api/conversations" in description.json()["paths"]
+    assert gateway.get("/docs").status_code == 404
+    assert gateway.get("/redoc").status_code == 404
