@@ -281,13 +281,13 @@ class SampleCharges:
         return self._bulky_waste(request)
 
     def _penalty_charge_notice(self, request: ChargeRequest) -> Charge:
-        number = _compact(request.require("pcn_number"))
-        registration = _compact(request.require("vehicle_registration"))
+        number = compact(request.require("pcn_number"))
+        registration = compact(request.require("vehicle_registration"))
         if not PCN_NUMBER.fullmatch(number):
             raise InvalidChargeRequestError("pcn_number", "not 2 letters and 8 digits")
 
         notice = self.notices.get(number)
-        if notice is None or _compact(notice["vehicle_registration"]) != registration:
+        if notice is None or compact(notice["vehicle_registration"]) != registration:
             raise ChargeNotFoundError(ChargeKind.PENALTY_CHARGE_NOTICE.value)
         key = f"pcn:{number}"
         if notice.get("paid"):
@@ -310,7 +310,7 @@ class SampleCharges:
         )
 
     def _council_tax(self, request: ChargeRequest) -> Charge:
-        reference = _council_tax_reference(request.require("council_tax_reference"))
+        reference = council_tax_reference(request.require("council_tax_reference"))
         account = self.accounts.get(reference)
         if account is None:
             raise ChargeNotFoundError(ChargeKind.COUNCIL_TAX.value)
@@ -356,18 +356,18 @@ class SampleCharges:
         )
 
 
-def _compact(value: Any) -> str:
+def compact(value: Any) -> str:
     return re.sub(r"[\s\-]", "", str(value)).upper()
 
 
-def _council_tax_reference(value: str) -> str:
+def council_tax_reference(value: str) -> str:
     """The account reference in the council's format (``COUNCIL_TAX_REF_REGEX``).
 
     The reference is tried as given and then without the spaces and hyphens a
     resident may have typed, so "1234 5678" finds account 12345678.
     """
     pattern = get_settings().council_tax_ref_regex
-    for candidate in (value.strip().upper(), _compact(value)):
+    for candidate in (value.strip().upper(), compact(value)):
         if re.search(pattern, candidate):
             return candidate
 

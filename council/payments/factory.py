@@ -5,6 +5,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from council.payments.charges import PriceList, SampleCharges
 from council.payments.client import PayClient
+from council.payments.record_charges import CouncilRecordCharges
 from council.payments.service import PaymentService
 from council.settings import Settings
 
@@ -16,9 +17,10 @@ def build_payment_service(
 ) -> PaymentService:
     """A service on ``engine`` that talks to ``PAY_API_URL``.
 
-    The charges come from the sample records (``PAY_SAMPLE_CHARGES_FILE``) and
-    price list (``PAY_PRICE_LIST_FILE``) until the single view provides the
-    council's real ones. ``http`` may be the process's shared client; its owner
+    Council Tax balances and penalty charge notices come from the council's
+    own systems (the single view's silos), then from the sample records
+    (``PAY_SAMPLE_CHARGES_FILE``); bulky waste from the price list
+    (``PAY_PRICE_LIST_FILE``). ``http`` may be the process's shared client; its owner
     closes it.
     """
     prices = (
@@ -26,11 +28,12 @@ def build_payment_service(
         if settings.pay_price_list_file
         else PriceList.load()
     )
-    charges = (
+    sample = (
         SampleCharges.load(settings.pay_sample_charges_file, prices=prices)
         if settings.pay_sample_charges_file
         else SampleCharges.load(prices=prices)
     )
+    charges = CouncilRecordCharges(engine, fallback=sample)
     client = PayClient(
         settings.pay_api_url,
         settings.pay_api_key,
