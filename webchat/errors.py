@@ -5,11 +5,12 @@ responses in one place. Clients get the plain ``public_message``; details go to 
 log.
 """
 
+import html
 import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from redis.exceptions import RedisError
 
 from council.errors import CouncilError
@@ -100,13 +101,37 @@ def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
     return {"error": {"code": code, "message": message}}
 
 
+def _browser_page_wanted(request: Request) -> bool:
+    """A person's browser opening a page (a sign-in link, say), not a script:
+    scripts ask for JSON or anything, browsers navigating ask for HTML."""
+    accept = request.headers.get("accept", "")
+    return request.method == "GET" and accept.startswith("text/html")
+
+
+def error_page(message: str) -> str:
+    """The error shape for a person: the plain message on a small page."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n'
+        '<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        "<title>Sorry, there is a problem</title>\n"
+        '<link rel="stylesheet" href="/static/page.css">\n</head>\n<body>\n'
+        '<main class="width-container">\n<h1>Sorry, there is a problem</h1>\n'
+        f"<p>{html.escape(message)}</p>\n"
+        "<p>You can close this tab and go back to the chat.</p>\n"
+        "</main>\n</body>\n</html>\n"
+    )
+
+
 def install_handlers(app: FastAPI) -> None:
     """Map the project's errors and request validation errors to JSON."""
 
     @app.exception_handler(CouncilError)
-    async def council_error(request: Request, error: CouncilError) -> JSONResponse:
+    async def council_error(request: Request, error: CouncilError) -> Response:
         status = getattr(error, "status", 400)
         logger.info("Refused %s %s: %s", request.method, request.url.path, error.code)
+        if _browser_page_wanted(request):
+            return HTMLResponse(error_page(error.public_message), status_code=status)
         return JSONResponse(
             error_body(error.code, error.public_message), status_code=status
         )
