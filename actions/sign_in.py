@@ -33,9 +33,12 @@ REASON_BY_INTENT = {
     "my_enquiries": "my_enquiries",
     "sign_in": "resident_asked",
     "raise_casework": "councillor_casework",
-    "list_my_cases": "councillor_casework",
-    "case_status": "councillor_casework",
 }
+
+# Councillors' casework runs in Teams (webchat/teams), never through Rasa: on
+# the website "my open cases" or "case status ENQ-..." is a resident asking
+# about their own enquiries.
+RESIDENT_MEANING = {"list_my_cases": "my_enquiries", "case_status": "my_enquiries"}
 
 
 class ActionRequireSignIn(Action):
@@ -51,6 +54,7 @@ class ActionRequireSignIn(Action):
         domain: DomainDict,
     ) -> list[EventType]:
         intent = latest_intent(tracker)
+        intent = RESIDENT_MEANING.get(intent, intent)
         reason = REASON_BY_INTENT.get(intent, "resident_asked")
 
         resident = verified_resident(tracker)

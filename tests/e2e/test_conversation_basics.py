@@ -205,6 +205,9 @@ def test_chit_chat_outside_council_services_is_declined_politely(chat):
         ("how much council tax do i owe", "my_account"),
         ("show me all my reports", "my_enquiries"),
         ("log me in", "resident_asked"),
+        # Casework words from a resident: councillors use Teams, not the website.
+        ("show me my open cases", "my_enquiries"),
+        ("case status ENQ-2026-000123", "my_enquiries"),
     ],
 )
 def test_personal_requests_ask_the_resident_to_sign_in(chat, request_text, reason):
@@ -214,16 +217,8 @@ def test_personal_requests_ask_the_resident_to_sign_in(chat, request_text, reaso
     assert chat.custom()["sign_in"]["reason"] == reason
 
 
-@pytest.mark.parametrize(
-    "request_text",
-    [
-        "raise a case for a constituent",
-        "list my open cases",
-        "case status ENQ-2026-000123",
-    ],
-)
-def test_councillor_casework_needs_a_signed_in_councillor(chat, request_text):
-    chat.say(request_text)
+def test_councillor_casework_needs_a_signed_in_councillor(chat):
+    chat.say("raise a case for a constituent")
 
     assert "councillors" in chat.texts()
     assert chat.custom()["sign_in"]["reason"] == "councillor_casework"
