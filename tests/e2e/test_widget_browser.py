@@ -86,6 +86,15 @@ def test_widget_replaces_a_typed_card_number_once_the_gateway_hid_it(page):
     )
 
 
+def test_widget_links_the_national_service_a_question_is_sent_to(page):
+    ask(page, "how do i renew my passport")
+
+    answer = page.locator(".council-chat__message--bot").last
+    link = answer.get_by_role("link", name="https://www.gov.uk/apply-renew-passport")
+    expect(link).to_be_visible(timeout=60_000)
+    assert link.get_attribute("href") == "https://www.gov.uk/apply-renew-passport"
+
+
 def test_widget_explains_an_empty_message_without_sending_it(page):
     expect(page.get_by_role("status")).to_contain_text("Connected", timeout=30_000)
 
