@@ -11,6 +11,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -18,7 +19,7 @@ from actions.enquiry_store import enquiries
 from actions.messages import say
 from actions.problem_categories import topic_name
 from actions.report_problem import long_date
-from actions.task_forms import FinishTask, TaskFormValidation
+from actions.task_forms import FinishTask, TaskFormValidation, latest_text
 from actions.typed_values import UnusableAnswer, read_email, read_enquiry_reference
 
 logger = logging.getLogger(__name__)
@@ -29,6 +30,24 @@ class ValidateCheckEnquiryForm(TaskFormValidation):
 
     def name(self) -> str:
         return "validate_check_enquiry_form"
+
+    async def extract_enquiry_reference(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        """When the form starts, take the reference from the message that
+        started it ("what's happening with enq 2026 1?"), so it is not asked
+        for again."""
+        starting = tracker.get_slot(REQUESTED_SLOT) is None
+        if not starting or tracker.get_slot("enquiry_reference") is not None:
+            return {}
+
+        try:
+            return {"enquiry_reference": read_enquiry_reference(latest_text(tracker))}
+        except UnusableAnswer:
+            return {}
 
     def validate_enquiry_reference(
         self,

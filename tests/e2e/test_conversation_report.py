@@ -73,6 +73,22 @@ def test_report_can_be_checked_later_by_reference_and_email(chat, stack, gateway
     assert checker.custom()["enquiry"] == {"reference": reference, "status": "received"}
 
 
+def test_reference_in_the_first_message_is_not_asked_for_again(chat, stack, gateway):
+    start_pothole_report(chat)
+    chat.say("TR1 3AY")
+    chat.say("a deep hole by the bus stop")
+    chat.say("kensa@example.com")
+    reference = REFERENCE.search(chat.texts()).group(0)
+    number = int(reference.rsplit("-", 1)[1])
+
+    checker = Chat(stack, gateway)
+    checker.say(f"whats happening with my report enq 2026 {number}")
+
+    assert "email address" in checker.texts()
+    checker.say("kensa@example.com")
+    assert f"Enquiry {reference}" in checker.texts()
+
+
 def test_enquiry_check_with_the_wrong_email_reveals_nothing(chat, stack, gateway):
     start_pothole_report(chat)
     chat.say("TR1 3AY")
