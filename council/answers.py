@@ -112,13 +112,21 @@ def _source(hit: Hit) -> Source:
 
 
 def _shorten(text: str, limit: int = MAX_ANSWER_CHARS) -> str:
-    """Cut ``text`` at a sentence end within ``limit`` characters."""
+    """Cut ``text`` at a sentence end within ``limit`` characters.
+
+    A search snippet already cut at a word ("... proof that you…") is cut back
+    to its last whole sentence too, so an answer never stops mid-sentence when
+    it need not.
+    """
     text = re.sub(r"\s+", " ", text).strip()
-    if len(text) <= limit:
+    already_cut = text.endswith("…")
+    if len(text) <= limit and not already_cut:
         return text
 
-    cut = text[:limit]
+    cut = text[:limit].removesuffix("…")
     end = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "))
-    if end > limit // 3:
+    if end > limit // 3 or (already_cut and end > 0):
         return cut[: end + 1]
+    if len(text) <= limit:
+        return text
     return cut.rsplit(" ", 1)[0] + "…"
