@@ -148,6 +148,13 @@ class ConversationService:
             return await self._replies_to(accepted.event)
         return await self._turn(accepted.event)
 
+    async def notices(self, accepted: Accepted) -> list[Event]:
+        """The gateway's notices about an accepted message (a card number
+        hidden), for a caller that shows only what it is handed (REST)."""
+        if "redacted" not in accepted.event.body:
+            return []
+        return [e for e in await self._replies_to(accepted.event) if is_notice(e)]
+
     async def answer_unanswered(self, conversation_id: str) -> None:
         """Answer the resident's latest messages if no turn ever answered them.
 

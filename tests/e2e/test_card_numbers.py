@@ -59,3 +59,18 @@ def test_typed_card_number_is_hidden_everywhere_and_the_resident_told(stack, gat
         assert "4444333322221111" not in log.read_text(errors="replace").replace(
             " ", ""
         )
+
+
+def test_rest_reply_tells_the_resident_their_card_number_was_hidden(gateway):
+    conversation_id = new_conversation(gateway)
+
+    response = gateway.post(
+        f"/api/conversations/{conversation_id}/messages",
+        json={"text": f"card {CARD} exp 12/30 cvv 123, can I pay my council tax"},
+    )
+
+    assert response.status_code == 200
+    texts = [m["text"] for m in response.json()["messages"]]
+    assert "hidden what looked like card details" in texts[0]
+    assert len(texts) >= 2, "the assistant's own answer is missing"
+    assert not any(shows_card(t) or "123" in t for t in texts)

@@ -83,8 +83,9 @@ async def post_message(
     accepted = await deps.conversations.accept_text(
         conversation_id, message.client_message_id, message.text
     )
+    notices = await deps.conversations.notices(accepted) if accepted.new else []
     events = await deps.conversations.answer(accepted)
-    return Replies(messages=[_message_out(event) for event in events])
+    return Replies(messages=[_message_out(event) for event in [*notices, *events]])
 
 
 class Rating(BaseModel):
