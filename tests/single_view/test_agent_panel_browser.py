@@ -138,11 +138,14 @@ async def test_adviser_moves_an_enquiry_on_from_the_console(
 
     await page.get_by_text("Change an enquiry's status").click()
     await page.get_by_label("Enquiry reference").fill(enquiry.reference.lower())
+    # The form changes only an enquiry the adviser has looked up and seen.
+    await page.get_by_role("button", name="Look up").click()
+    result = page.locator("#status-result")
+    await expect(result).to_contain_text(f"{enquiry.reference} is received")
     await page.get_by_label("New status").select_option("in progress")
     await page.get_by_label("Note for the enquiry's history").fill("Crew sent")
     await page.get_by_role("button", name="Change status").click()
 
-    result = page.locator("#status-result")
     await expect(result).to_contain_text(f"{enquiry.reference} is in progress")
     await expect(result).to_contain_text("Crew sent")
     await page.get_by_label("New status").select_option("closed")
