@@ -41,6 +41,7 @@ from webchat import frames
 from webchat.api.deps import Services
 from webchat.errors import BadFrameError, EmptyMessageError, error_body
 from webchat.handoff import QUEUES_CHANNEL
+from webchat.heartbeat import keep_vouching
 from webchat.identity.guards import authorise_websocket
 from webchat.identity.models import SignedInUser
 from webchat.message_text import clean_text
@@ -101,7 +102,11 @@ class AgentSession:
         panel, since each panel sent is an audited view.
         """
         logger.info("Agent %s connected", self.agent.agent_id)
-        heartbeat = asyncio.create_task(self._beat())
+        heartbeat = asyncio.create_task(
+            keep_vouching(
+                self._vouch, HEARTBEAT_SECONDS, f"agent {self.agent.agent_id}"
+            )
+        )
         self._follow(QUEUES_CHANNEL, after=None)
         await self.send_queues()
         await self._send_pending_offer()
@@ -376,18 +381,12 @@ class AgentSession:
             if self.websocket.application_state == WebSocketState.CONNECTED:
                 await self.websocket.send_text(json.dumps(frame))
 
-    async def _beat(self) -> None:
-        """Say every few seconds that this agent's console is still connected.
-
-        The dispatcher returns the chats of an agent no console has vouched for
-        in a while (webchat/dispatcher.py): any open tab keeps them, and a
-        worker that dies stops vouching for its agents.
-        """
+    async def _vouch(self) -> None:
+        """Record that this agent's console is connected now (any open tab
+        will do; a worker that dies stops vouching for its agents)."""
         handoff = self.deps.conversations.handoff
         assert handoff is not None
-        while True:
-            await self.deps.state.agents.touch(self.agent.agent_id, handoff.now())
-            await asyncio.sleep(HEARTBEAT_SECONDS)
+        await self.deps.state.agents.touch(self.agent.agent_id, handoff.now())
 
     async def _refresh(self) -> None:
         stored = await self.deps.state.agents.get(self.agent.agent_id)
