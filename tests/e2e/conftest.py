@@ -3,6 +3,7 @@ started as processes on free ports, talking over real sockets."""
 
 import json
 import os
+import subprocess
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -121,3 +122,20 @@ def require_server(check: Any, name: str) -> None:
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
+
+
+def stop_workers(processes: list[subprocess.Popen[bytes]], seconds: float = 15) -> None:
+    """Stop extra gateway workers; one that outlives ``seconds`` is killed, so it
+    cannot linger holding Redis and database connections, and the test fails."""
+    for process in processes:
+        process.terminate()
+
+    stuck = []
+    for process in processes:
+        try:
+            process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=seconds)
+            stuck.append(process.pid)
+    assert not stuck, f"gateway workers {stuck} did not stop within {seconds} s"

@@ -18,6 +18,7 @@ from tests.e2e.conftest import (
     redis_url,
     require_server,
     send_text,
+    stop_workers,
 )
 from tools.stack import APP_PYTHON, ROOT, Stack, free_port
 
@@ -70,9 +71,7 @@ def workers(stack: Stack, postgres_database: str, redis_for_tests: str):
             _wait_healthy(url, process)
         yield [url for url, _ in started]
     finally:
-        for _, process in started:
-            process.terminate()
-            process.wait(timeout=15)
+        stop_workers([process for _, process in started])
 
 
 def _wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:

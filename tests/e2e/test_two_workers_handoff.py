@@ -20,7 +20,7 @@ import pytest
 import redis
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import frames_until, open_socket, send_text
+from tests.e2e.conftest import frames_until, open_socket, send_text, stop_workers
 from tests.e2e.test_console_browser import (  # noqa: F401 (fixtures)
     RUTH,
     browser,
@@ -80,12 +80,12 @@ def two_workers(
             _wait_healthy(url, process)
         yield started[0][0], started[1][0]
     finally:
-        for _, process in started:
-            process.terminate()
-            process.wait(timeout=15)
-        cleaner = redis.Redis.from_url(redis_for_tests)
-        for key in cleaner.scan_iter(f"{namespace}:*"):
-            cleaner.delete(key)
+        try:
+            stop_workers([process for _, process in started])
+        finally:
+            cleaner = redis.Redis.from_url(redis_for_tests)
+            for key in cleaner.scan_iter(f"{namespace}:*"):
+                cleaner.delete(key)
 
 
 def about(conversation_id: str, kind: str) -> Any:
