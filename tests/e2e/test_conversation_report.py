@@ -36,6 +36,15 @@ def start_pothole_report(chat: Chat) -> None:
     assert chat.slot("problem_category") == POTHOLES
 
 
+def raise_pothole_report(chat: Chat, email: str) -> str:
+    """Report a pothole at TR1 3AY with ``email``; the enquiry reference."""
+    start_pothole_report(chat)
+    chat.say("TR1 3AY")
+    chat.say("a deep hole by the bus stop")
+    chat.say(email)
+    return REFERENCE.search(chat.texts()).group(0)
+
+
 def test_pothole_report_raises_an_enquiry_with_reference_and_target_date(chat):
     start_pothole_report(chat)
 
@@ -55,11 +64,7 @@ def test_pothole_report_raises_an_enquiry_with_reference_and_target_date(chat):
 
 
 def test_report_can_be_checked_later_by_reference_and_email(chat, stack, gateway):
-    start_pothole_report(chat)
-    chat.say("TR1 3AY")
-    chat.say("a deep hole by the bus stop")
-    chat.say("sam.trelawny@example.co.uk")
-    reference = REFERENCE.search(chat.texts()).group(0)
+    reference = raise_pothole_report(chat, "sam.trelawny@example.co.uk")
 
     checker = Chat(stack, gateway)
     checker.say("can you check on my enquiry")
@@ -74,11 +79,7 @@ def test_report_can_be_checked_later_by_reference_and_email(chat, stack, gateway
 
 
 def test_reference_in_the_first_message_is_not_asked_for_again(chat, stack, gateway):
-    start_pothole_report(chat)
-    chat.say("TR1 3AY")
-    chat.say("a deep hole by the bus stop")
-    chat.say("kensa@example.com")
-    reference = REFERENCE.search(chat.texts()).group(0)
+    reference = raise_pothole_report(chat, "kensa@example.com")
     number = int(reference.rsplit("-", 1)[1])
 
     checker = Chat(stack, gateway)
@@ -90,11 +91,7 @@ def test_reference_in_the_first_message_is_not_asked_for_again(chat, stack, gate
 
 
 def test_enquiry_check_with_the_wrong_email_reveals_nothing(chat, stack, gateway):
-    start_pothole_report(chat)
-    chat.say("TR1 3AY")
-    chat.say("a deep hole by the bus stop")
-    chat.say("kerensa@example.com")
-    reference = REFERENCE.search(chat.texts()).group(0)
+    reference = raise_pothole_report(chat, "kerensa@example.com")
 
     checker = Chat(stack, gateway)
     checker.say("check an enquiry")

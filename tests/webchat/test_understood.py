@@ -20,7 +20,7 @@ from tests.council.conftest import (  # noqa: F401 (fixtures)
     postgres_server,
     postgres_session_url,
 )
-from webchat.conversation_log import ConversationLog
+from webchat.conversation_log import ConversationLog, Event
 from webchat.conversations import ConversationService
 from webchat.rasa_client import WEBHOOK_PATH, RasaClient
 from webchat.state import build
@@ -68,17 +68,24 @@ async def log(engine: AsyncEngine) -> AsyncIterator[ConversationLog]:  # noqa: F
     yield ConversationLog(engine)
 
 
-async def one_turn(log: ConversationLog, rasa: StandIn) -> dict[str, Any]:
-    """A resident's question through the real service; the bot reply's body."""
+async def say(
+    log: ConversationLog, rasa: StandIn, text: str
+) -> tuple[ConversationService, str, list[Event]]:
+    """``text`` from a resident through the real service, Rasa being ``rasa``:
+    the service, the conversation and the replies."""
     async with httpx.AsyncClient(transport=httpx.MockTransport(rasa)) as http:
         client = RasaClient("http://rasa.test", b"secret", "token", http)
         service = ConversationService(log, build(""), client, 2000)
         conversation_id = await service.start()
 
-        accepted = await service.accept_text(
-            conversation_id, None, "bin day for TR1 3AY"
-        )
+        accepted = await service.accept_text(conversation_id, None, text)
         replies = await service.answer(accepted)
+    return service, conversation_id, replies
+
+
+async def one_turn(log: ConversationLog, rasa: StandIn) -> dict[str, Any]:
+    """A resident's question through the real service; the bot reply's body."""
+    _, _, replies = await say(log, rasa, "bin day for TR1 3AY")
 
     assert [reply.author for reply in replies] == ["bot"]
     return replies[0].body
@@ -108,14 +115,9 @@ async def test_an_older_channels_list_reply_falls_back_to_the_tracker(log):
 async def test_a_message_saying_someone_is_at_risk_is_answered_without_rasa(log):
     rasa = StandIn(lambda: {"messages": MESSAGES, "tracker": TRACKER})
 
-    async with httpx.AsyncClient(transport=httpx.MockTransport(rasa)) as http:
-        client = RasaClient("http://rasa.test", b"secret", "token", http)
-        service = ConversationService(log, build(""), client, 2000)
-        conversation_id = await service.start()
-        accepted = await service.accept_text(
-            conversation_id, None, "my partner hits me and I'm scared"
-        )
-        [reply] = await service.answer(accepted)
+    service, conversation_id, [reply] = await say(
+        log, rasa, "my partner hits me and I'm scared"
+    )
 
     assert rasa.paths == []
     assert reply.author == "bot"
